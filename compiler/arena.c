@@ -1,0 +1,80 @@
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK_MIN (64 * 1024)
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t size;
+	_Alignas(16) unsigned char data[];
+};
+
+static void *xcalloc(size_t n)
+{
+	void *p = calloc(1, n);
+	if (!p) {
+		fputs("rhc: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	size = (size + 15) & ~(size_t)15;
+	if (!a->head || a->used + size > a->head->size) {
+		size_t sz = size > CHUNK_MIN ? size : CHUNK_MIN;
+		struct arena_chunk *c = xcalloc(sizeof(*c) + sz);
+		c->size = sz;
+		c->next = a->head;
+		a->head = c;
+		a->used = 0;
+	}
+	void *p = a->head->data + a->used;
+	a->used += size;
+	a->total += size;
+	return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *p = arena_alloc(a, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void arena_free(struct arena *a)
+{
+	struct arena_chunk *c = a->head;
+	while (c) {
+		struct arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	a->head = NULL;
+	a->used = 0;
+	a->total = 0;
+}

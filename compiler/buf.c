@@ -1,0 +1,93 @@
+#include "buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void buf_fail(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+	b->failed = true;
+}
+
+static bool buf_reserve(struct buf *b, size_t n)
+{
+	size_t limit = b->limit ? b->limit : BUF_DEFAULT_LIMIT;
+	if (b->failed)
+		return false;
+	if (n > limit - b->len) {
+		buf_fail(b);
+		return false;
+	}
+	if (b->len + n + 1 <= b->cap)
+		return true;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < b->len + n + 1)
+		cap *= 2;
+	char *p = realloc(b->data, cap);
+	if (!p) {
+		buf_fail(b);
+		return false;
+	}
+	b->data = p;
+	b->cap = cap;
+	return true;
+}
+
+void buf_put(struct buf *b, const char *s, size_t n)
+{
+	if (!buf_reserve(b, n))
+		return;
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void buf_puts(struct buf *b, const char *s)
+{
+	buf_put(b, s, strlen(s));
+}
+
+void buf_putc(struct buf *b, char c)
+{
+	buf_put(b, &c, 1);
+}
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !buf_reserve(b, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+bool buf_failed(const struct buf *b)
+{
+	return b->failed;
+}
+
+char *buf_take(struct buf *b, size_t *len)
+{
+	char *p = b->data ? b->data : calloc(1, 1);
+	if (len)
+		*len = b->len;
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void buf_free(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}

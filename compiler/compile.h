@@ -1,0 +1,24 @@
+/* The compiler as a library: spec bytes -> checked spec -> artefacts.
+ * Runs the passes in order; a pass runs only on a clean result of the last. */
+#ifndef RHC_COMPILE_H
+#define RHC_COMPILE_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "render.h"
+#include "val.h"
+
+#define SCHEMA_ASSET "schema/rhc-v1.schema.json"
+
+/* Loads and checks a spec (load, schema, rules). Returns the resolved spec in
+ * A, or NULL when D has errors. FILE names the spec in diagnostics. */
+struct val *compile_check(struct arena *a, const char *file, const char *data, size_t len,
+			  struct diags *d);
+
+/* compile_check, then lower and render into OUT. False when D has errors. */
+bool compile_build(const char *file, const char *data, size_t len, struct artefacts *out,
+		   struct diags *d);
+
+#endif

@@ -1,0 +1,118 @@
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+
+static char *xstrdup(const char *s)
+{
+	char *p = s ? strdup(s) : NULL;
+	if (s && !p)
+		abort();
+	return p;
+}
+
+static void diags_vadd(struct diags *d, enum diag_severity sev, struct loc loc, const char *path,
+		       const char *fmt, va_list ap)
+{
+	if (sev == DIAG_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+	if (d->count >= DIAGS_MAX_KEPT) {
+		d->dropped++;
+		return;
+	}
+	if (d->count == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		struct diag *items = realloc(d->items, cap * sizeof(*items));
+		if (!items)
+			abort();
+		d->items = items;
+		d->cap = cap;
+	}
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	d->items[d->count++] = (struct diag){
+		.severity = sev,
+		.file = xstrdup(loc.file ? loc.file : "rhc"),
+		.line = loc.line,
+		.col = loc.col,
+		.path = xstrdup(path),
+		.message = msg,
+	};
+}
+
+void diags_error(struct diags *d, struct loc loc, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diags_vadd(d, DIAG_ERROR, loc, path, fmt, ap);
+	va_end(ap);
+}
+
+void diags_warning(struct diags *d, struct loc loc, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diags_vadd(d, DIAG_WARNING, loc, path, fmt, ap);
+	va_end(ap);
+}
+
+static const char *severity_name(enum diag_severity sev)
+{
+	return sev == DIAG_ERROR ? "error" : "warning";
+}
+
+void diags_format_text(const struct diags *d, struct buf *out)
+{
+	for (size_t i = 0; i < d->count; i++) {
+		const struct diag *g = &d->items[i];
+		buf_puts(out, g->file);
+		if (g->line > 0)
+			buf_printf(out, ":%d:%d", g->line, g->col);
+		buf_printf(out, ": %s: ", severity_name(g->severity));
+		if (g->path && *g->path)
+			buf_printf(out, "%s: ", g->path);
+		buf_puts(out, g->message);
+		buf_putc(out, '\n');
+	}
+	if (d->dropped)
+		buf_printf(out, "rhc: %zu more diagnostics not shown (the first %d are)\n", d->dropped,
+			   DIAGS_MAX_KEPT);
+}
+
+void diags_format_json(const struct diags *d, struct buf *out)
+{
+	buf_printf(out, "{\"errors\": %zu, \"warnings\": %zu, \"diagnostics\": [", d->errors,
+		   d->warnings);
+	for (size_t i = 0; i < d->count; i++) {
+		const struct diag *g = &d->items[i];
+		buf_puts(out, i ? ",\n  {" : "\n  {");
+		buf_puts(out, "\"severity\": ");
+		escape_json_string(out, severity_name(g->severity), strlen(severity_name(g->severity)));
+		buf_puts(out, ", \"file\": ");
+		escape_json_string(out, g->file, strlen(g->file));
+		buf_printf(out, ", \"line\": %d, \"column\": %d, \"path\": ", g->line, g->col);
+		escape_json_string(out, g->path ? g->path : "", g->path ? strlen(g->path) : 0);
+		buf_puts(out, ", \"message\": ");
+		escape_json_string(out, g->message, strlen(g->message));
+		buf_putc(out, '}');
+	}
+	buf_printf(out, "%s], \"dropped\": %zu}\n", d->count ? "\n" : "", d->dropped);
+}
+
+void diags_free(struct diags *d)
+{
+	for (size_t i = 0; i < d->count; i++) {
+		free(d->items[i].file);
+		free(d->items[i].path);
+		free(d->items[i].message);
+	}
+	free(d->items);
+	*d = (struct diags){0};
+}

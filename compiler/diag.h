@@ -1,0 +1,52 @@
+/* Diagnostics: collected by every pass, printed once by main.c.
+ * A struct diags owns its messages; diags_free releases them. */
+#ifndef RHC_DIAG_H
+#define RHC_DIAG_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+/* A place in an input file, 1-based. file is borrowed and must outlive the
+ * diagnostics that quote it (diags copy it). line 0 means "the whole file". */
+struct loc {
+	const char *file;
+	int line;
+	int col;
+};
+
+enum diag_severity { DIAG_ERROR, DIAG_WARNING };
+
+struct diag {
+	enum diag_severity severity;
+	char *file;
+	int line;
+	int col;
+	char *path; /* spec path such as nodes[1].address, or NULL */
+	char *message;
+};
+
+#define DIAGS_MAX_KEPT 1000
+
+struct diags {
+	struct diag *items;
+	size_t count;
+	size_t cap;
+	size_t errors;
+	size_t warnings;
+	size_t dropped; /* past DIAGS_MAX_KEPT: counted, not kept */
+};
+
+/* Records a diagnostic at LOC; PATH (may be NULL) is the spec path. */
+void diags_error(struct diags *d, struct loc loc, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void diags_warning(struct diags *d, struct loc loc, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* FILE:LINE:COL: error: PATH: MESSAGE, one per line. */
+void diags_format_text(const struct diags *d, struct buf *out);
+/* {"errors":N,"warnings":N,"diagnostics":[...]} */
+void diags_format_json(const struct diags *d, struct buf *out);
+void diags_free(struct diags *d);
+
+#endif

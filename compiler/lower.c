@@ -1,0 +1,162 @@
+#include "lower.h"
+
+#include <string.h>
+
+#include "versions.h"
+
+struct workload {
+	const char *name;
+	const char *kind; /* kubectl resource */
+};
+
+/* The Rancher workloads that need hostAliases when no DNS knows the hostname. */
+static const struct workload workloads[] = {
+	{"rancher", "deployment"},
+	{"cattle-cluster-agent", "deployment"},
+	{"cattle-node-agent", "daemonset"},
+};
+
+static const char *bracketed(struct arena *a, const char *address)
+{
+	return strchr(address, ':') ? arena_printf(a, "[%s]", address) : address;
+}
+
+static struct val *lower_tools(struct arena *a, const struct val *spec)
+{
+	struct tool_urls urls;
+	const char *helm = val_path_str(spec, "tools.helm");
+	tool_urls_for(val_path_str(spec, "tools.os"), val_path_str(spec, "tools.arch"),
+		      val_path_str(spec, "tools.kubectl"), val_path_str(spec, "tools.rke"), helm, &urls);
+	struct val *t = val_new(a, VAL_MAP);
+	val_set_str(a, t, "kubectl_url", urls.kubectl);
+	val_set_str(a, t, "rke_url", urls.rke);
+	val_set_str(a, t, "rke_file", urls.rke_file);
+	val_set_str(a, t, "helm_url", urls.helm);
+	val_set_str(a, t, "helm_tarball", urls.helm_tarball);
+	val_set_str(a, t, "helm_member", urls.helm_member);
+	val_set_bool(a, t, "rke", !strcmp(val_path_str(spec, "kubernetes.distro"), "rke1"));
+	return t;
+}
+
+static struct val *lower_helm(struct arena *a, const struct val *spec)
+{
+	struct semver v = {0, 0, 0};
+	semver_parse(val_path_str(spec, "tools.helm"), &v);
+	const struct helm_procedure *p = helm_procedure_for(&v);
+	struct val *h = val_new(a, VAL_MAP);
+	val_set_bool(a, h, "tiller", p && p->tiller);
+	val_set_bool(a, h, "create_namespace", p && p->create_namespace);
+	val_set_int(a, h, "major", v.major);
+	return h;
+}
+
+static struct val *lower_cert_manager(struct arena *a, const struct val *spec)
+{
+	const char *version = val_path_str(spec, "certManager.version");
+	const char *tls = val_path_str(spec, "rancher.tls");
+	struct semver v = {0, 0, 0};
+	semver_parse(version, &v);
+	const struct cert_manager_procedure *p = cert_manager_procedure_for(&v);
+	char url[256];
+	cert_manager_crds_url(p, version, &v, url, sizeof(url));
+	struct val *c = val_new(a, VAL_MAP);
+	/* Only Rancher-generated and Let's Encrypt certificates need cert-manager. */
+	val_set_bool(a, c, "needed", !strcmp(tls, "rancher") || !strcmp(tls, "letsEncrypt"));
+	val_set_str(a, c, "crds_url", url);
+	val_set_bool(a, c, "label_namespace", p->crds == CM_CRDS_MANIFEST_LABEL);
+	val_set_bool(a, c, "validate_false", p->crds == CM_CRDS_MANIFEST);
+	struct val *sets = val_add(c, "sets", val_new(a, VAL_LIST));
+	if (p->crds == CM_CRDS_INSTALL_CRDS)
+		val_add(sets, NULL, val_str(a, "installCRDs=true"));
+	if (p->crds == CM_CRDS_ENABLED)
+		val_add(sets, NULL, val_str(a, "crds.enabled=true"));
+	return c;
+}
+
+static struct val *lower_rancher(struct arena *a, const struct val *spec)
+{
+	const char *repo = val_path_str(spec, "rancher.repo");
+	const char *tls = val_path_str(spec, "rancher.tls");
+	struct val *r = val_new(a, VAL_MAP);
+	val_set_str(a, r, "repo_name", arena_printf(a, "rancher-%s", repo));
+	val_set_str(a, r, "repo_url", arena_printf(a, "https://releases.rancher.com/server-charts/%s", repo));
+	val_set_str(a, r, "chart", arena_printf(a, "rancher-%s/rancher", repo));
+	struct val *sets = val_add(r, "sets", val_new(a, VAL_LIST));
+	val_add(sets, NULL, val_str(a, arena_printf(a, "hostname=%s", val_path_str(spec, "rancher.hostname"))));
+	val_add(sets, NULL, val_str(a, arena_printf(a, "replicas=%lld", val_path_int(spec, "rancher.replicas"))));
+	if (!strcmp(tls, "letsEncrypt")) {
+		val_add(sets, NULL, val_str(a, "ingress.tls.source=letsEncrypt"));
+		val_add(sets, NULL, val_str(a, arena_printf(a, "letsEncrypt.email=%s",
+					       val_path_str(spec, "rancher.letsEncrypt.email"))));
+		val_add(sets, NULL, val_str(a, arena_printf(a, "letsEncrypt.environment=%s",
+					       val_path_str(spec, "rancher.letsEncrypt.environment"))));
+	} else if (!strcmp(tls, "secret")) {
+		val_add(sets, NULL, val_str(a, "ingress.tls.source=secret"));
+	} else if (!strcmp(tls, "external")) {
+		val_add(sets, NULL, val_str(a, "tls=external"));
+	}
+	val_set_bool(a, r, "tls_secret", !strcmp(tls, "secret"));
+	val_set_bool(a, r, "tls_external", !strcmp(tls, "external"));
+	val_set_bool(a, r, "tls_letsencrypt", !strcmp(tls, "letsEncrypt"));
+	return r;
+}
+
+static struct val *lower_lb(struct arena *a, const struct val *spec, const struct val *nodes)
+{
+	struct val *lb = val_new(a, VAL_MAP);
+	const char *balance = val_path_str(spec, "loadBalancer.balance");
+	val_set_bool(a, lb, "least_conn", !strcmp(balance, "least_conn"));
+	val_set_bool(a, lb, "hash", !strcmp(balance, "hash"));
+	struct val *workers = val_add(lb, "workers", val_new(a, VAL_LIST));
+	for (const struct val *n = nodes->first; n; n = n->next) {
+		if (!val_list_has(val_get(n, "roles"), "worker"))
+			continue;
+		struct val *w = val_add(workers, NULL, val_new(a, VAL_MAP));
+		val_set_str(a, w, "name", val_path_str(n, "name"));
+		val_set_str(a, w, "host", bracketed(a, val_path_str(n, "address")));
+	}
+	struct val *ups = val_add(lb, "upstreams", val_new(a, VAL_LIST));
+	const struct val *ports = val_path(spec, "loadBalancer.ports");
+	for (const struct val *p = ports ? ports->first : NULL; p; p = p->next) {
+		struct val *u = val_add(ups, NULL, val_new(a, VAL_MAP));
+		val_set_str(a, u, "name", arena_printf(a, "rancher_servers_%lld", p->i));
+		val_set_int(a, u, "port", p->i);
+		val_set_str(a, u, "publish", arena_printf(a, "%lld:%lld", p->i, p->i));
+	}
+	return lb;
+}
+
+static struct val *lower_aliases(struct arena *a, const struct val *spec)
+{
+	struct val *h = val_new(a, VAL_MAP);
+	const char *ip = val_path_str(spec, "hostAliases.ip");
+	val_set_str(a, h, "ip", *ip ? ip : val_path_str(spec, "loadBalancer.address"));
+	struct val *patches = val_add(h, "patches", val_new(a, VAL_LIST));
+	const struct val *wanted = val_path(spec, "hostAliases.workloads");
+	if (!val_path_bool(spec, "hostAliases.enabled"))
+		return h;
+	for (size_t i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++) {
+		if (!val_list_has(wanted, workloads[i].name))
+			continue;
+		struct val *p = val_add(patches, NULL, val_new(a, VAL_MAP));
+		val_set_str(a, p, "workload", workloads[i].name);
+		val_set_str(a, p, "kind", workloads[i].kind);
+		val_set_str(a, p, "file", arena_printf(a, "patches/%s.json", workloads[i].name));
+	}
+	return h;
+}
+
+struct val *lower_spec(struct arena *a, const struct val *spec)
+{
+	struct val *view = val_new(a, VAL_MAP);
+	struct val *rhc = val_add(view, "rhc", val_new(a, VAL_MAP));
+	val_set_str(a, rhc, "version", RHC_VERSION);
+	val_add(view, "spec", (struct val *)spec)->key = "spec";
+	val_add(view, "tools", lower_tools(a, spec));
+	val_add(view, "helm", lower_helm(a, spec));
+	val_add(view, "certManager", lower_cert_manager(a, spec));
+	val_add(view, "rancher", lower_rancher(a, spec));
+	val_add(view, "lb", lower_lb(a, spec, val_get(spec, "nodes")));
+	val_add(view, "hostAliases", lower_aliases(a, spec));
+	return view;
+}

@@ -1,0 +1,226 @@
+/* rhc command line. The only file that prints or exits. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assets.h"
+#include "compile.h"
+#include "emit.h"
+#include "load.h"
+
+enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+static const char usage_text[] =
+	"usage: rhc build SPEC -o DIR [--force] [--check]\n"
+	"       rhc check SPEC [--format text|json]\n"
+	"       rhc schema\n"
+	"       rhc init\n"
+	"       rhc --version\n"
+	"       rhc help [COMMAND]\n"
+	"SPEC may be '-' for standard input. Exit: 0 ok, 1 spec errors or differences,\n"
+	"2 usage, 3 I/O or internal error.\n";
+
+static const struct {
+	const char *name;
+	const char *text;
+} help_texts[] = {
+	{"build", "rhc build SPEC -o DIR [--force] [--check]\n"
+		  "  Checks SPEC and renders every artefact into DIR, atomically: a temporary\n"
+		  "  directory beside DIR is written, synced and swapped into place, so an error\n"
+		  "  leaves the old DIR as it was. A DIR that rhc did not make (no MANIFEST) is\n"
+		  "  refused unless --force. --check renders in memory and reports each file of\n"
+		  "  DIR that differs (exit 1), writing nothing.\n"},
+	{"check", "rhc check SPEC [--format text|json]\n"
+		  "  Validates SPEC and prints every diagnostic as FILE:LINE:COL: error: PATH: MESSAGE.\n"},
+	{"schema", "rhc schema\n  Prints the spec's JSON Schema (draft 2020-12), for editors.\n"},
+	{"init", "rhc init\n  Prints a commented example spec (the walk-through's setup).\n"},
+};
+
+static int usage(const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "rhc: %s\n", msg);
+	fputs(usage_text, stderr);
+	return EXIT_USAGE;
+}
+
+static void print_diags(const struct diags *d, bool json)
+{
+	struct buf b = {0};
+	if (json)
+		diags_format_json(d, &b);
+	else
+		diags_format_text(d, &b);
+	if (b.len)
+		fwrite(b.data, 1, b.len, json ? stdout : stderr);
+	buf_free(&b);
+}
+
+/* Reads all of PATH ("-" for stdin), up to one byte past the loader's cap so
+ * the loader can say the file is too large. NULL with errno on failure. */
+static char *read_spec(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!f)
+		return NULL;
+	struct buf b = {.limit = LOAD_MAX_BYTES + 1};
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && !buf_failed(&b)) {
+		size_t room = LOAD_MAX_BYTES + 1 - b.len;
+		buf_put(&b, chunk, n < room ? n : room);
+		if (b.len > LOAD_MAX_BYTES)
+			break;
+	}
+	int err = ferror(f) ? errno : 0;
+	if (f != stdin)
+		fclose(f);
+	if (err || buf_failed(&b)) {
+		buf_free(&b);
+		errno = err ? err : ENOMEM;
+		return NULL;
+	}
+	return buf_take(&b, len);
+}
+
+static const char *spec_name(const char *path)
+{
+	return strcmp(path, "-") ? path : "<stdin>";
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	const char *spec = NULL;
+	bool json = false;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+			const char *f = argv[++i];
+			if (strcmp(f, "json") && strcmp(f, "text"))
+				return usage("--format takes text or json");
+			json = !strcmp(f, "json");
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return usage("unknown option for check");
+		} else if (!spec) {
+			spec = argv[i];
+		} else {
+			return usage("check takes one SPEC");
+		}
+	}
+	if (!spec)
+		return usage("check needs a SPEC");
+	size_t len = 0;
+	char *data = read_spec(spec, &len);
+	if (!data) {
+		fprintf(stderr, "%s: error: cannot read: %s\n", spec_name(spec), strerror(errno));
+		return EXIT_IO;
+	}
+	struct diags d = {0};
+	struct arena a = {0};
+	compile_check(&a, spec_name(spec), data, len, &d);
+	print_diags(&d, json);
+	int rc = d.errors ? EXIT_FAILED : EXIT_OK;
+	arena_free(&a);
+	diags_free(&d);
+	free(data);
+	return rc;
+}
+
+static int cmd_build(int argc, char **argv)
+{
+	const char *spec = NULL, *dir = NULL;
+	bool force = false, check = false;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			dir = argv[++i];
+		else if (!strcmp(argv[i], "--force"))
+			force = true;
+		else if (!strcmp(argv[i], "--check"))
+			check = true;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return usage("unknown option for build");
+		else if (!spec)
+			spec = argv[i];
+		else
+			return usage("build takes one SPEC");
+	}
+	if (!spec || !dir)
+		return usage("build needs a SPEC and -o DIR");
+	size_t len = 0;
+	char *data = read_spec(spec, &len);
+	if (!data) {
+		fprintf(stderr, "%s: error: cannot read: %s\n", spec_name(spec), strerror(errno));
+		return EXIT_IO;
+	}
+	struct diags d = {0};
+	struct artefacts files = {0};
+	int rc;
+	if (!compile_build(spec_name(spec), data, len, &files, &d)) {
+		rc = d.errors ? EXIT_FAILED : EXIT_IO;
+	} else if (check) {
+		rc = emit_check(dir, &files, &d) == EMIT_OK ? EXIT_OK : EXIT_FAILED;
+	} else {
+		enum emit_status st = emit_write(dir, &files, force, &d);
+		rc = st == EMIT_OK ? EXIT_OK : EXIT_IO;
+		if (st == EMIT_OK)
+			printf("rhc: wrote %zu files to %s\n", files.count, dir);
+	}
+	print_diags(&d, false);
+	artefacts_free(&files);
+	diags_free(&d);
+	free(data);
+	return rc;
+}
+
+static int print_asset(const char *name)
+{
+	const struct asset *a = asset_find(name);
+	if (!a) {
+		fprintf(stderr, "rhc: %s is not embedded\n", name);
+		return EXIT_IO;
+	}
+	fwrite(a->data, 1, a->len, stdout);
+	return EXIT_OK;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc == 0) {
+		fputs(usage_text, stdout);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(help_texts) / sizeof(help_texts[0]); i++) {
+		if (!strcmp(argv[0], help_texts[i].name)) {
+			fputs(help_texts[i].text, stdout);
+			return EXIT_OK;
+		}
+	}
+	return usage("no such command");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(NULL);
+	const char *cmd = argv[1];
+	int rc;
+	if (!strcmp(cmd, "build"))
+		rc = cmd_build(argc - 2, argv + 2);
+	else if (!strcmp(cmd, "check"))
+		rc = cmd_check(argc - 2, argv + 2);
+	else if (!strcmp(cmd, "schema") && argc == 2)
+		rc = print_asset(SCHEMA_ASSET);
+	else if (!strcmp(cmd, "init") && argc == 2)
+		rc = print_asset("examples/rancher-ha.yml");
+	else if (!strcmp(cmd, "--version") || !strcmp(cmd, "version"))
+		rc = (printf("rhc %s\n", RHC_VERSION), EXIT_OK);
+	else if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
+		rc = cmd_help(argc - 2, argv + 2);
+	else
+		return usage("unknown command");
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "rhc: cannot write standard output\n");
+		return EXIT_IO;
+	}
+	return rc;
+}

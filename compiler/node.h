@@ -1,0 +1,29 @@
+/* The YAML tree rhc reads: mappings, sequences and scalars, each with its
+ * location. Scalars keep their text untyped: the schema decides what a value
+ * is (never YAML 1.1 guessing). All nodes live in the loader's arena. */
+#ifndef RHC_NODE_H
+#define RHC_NODE_H
+#include <stdbool.h>
+#include <stddef.h>
+
+enum node_kind { NODE_SCALAR, NODE_MAP, NODE_SEQ };
+
+struct node {
+	enum node_kind kind;
+	bool plain; /* scalar written without quotes: may read as null/bool/int */
+	int line;   /* 1-based */
+	int col;    /* 1-based */
+	const char *text; /* scalar text, NUL-terminated */
+	size_t len;
+	struct node *key;   /* set on each value of a mapping: its key scalar */
+	struct node *first; /* children: sequence items or mapping values */
+	struct node *last;
+	struct node *next;
+	size_t count;
+};
+
+/* A plain scalar that YAML 1.2 reads as null: empty, ~, null. */
+bool node_is_null(const struct node *n);
+const char *node_kind_name(enum node_kind kind);
+
+#endif

@@ -1,0 +1,34 @@
+/* The spec's JSON Schema (schema/rhc-v1.schema.json), compiled once and
+ * enforced at run time: it is the one source of truth for fields, types,
+ * defaults, enums and patterns. Supported keywords: $schema $id $defs $ref
+ * title description examples type properties required additionalProperties
+ * default enum pattern format(ipv4, ipv6) anyOf minimum maximum minLength
+ * maxLength items minItems maxItems uniqueItems, and x-rhc-expects (the words
+ * used when a value does not match). Any other keyword is a schema error, so
+ * nothing in the schema can be silently unenforced. */
+#ifndef RHC_SCHEMA_H
+#define RHC_SCHEMA_H
+#include <stdbool.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "node.h"
+#include "val.h"
+
+struct schema;
+
+/* Compiles the schema tree ROOT (loaded from FILE). The result is allocated in
+ * A, except compiled patterns, which schema_free releases. NULL on errors. */
+struct schema *schema_compile(struct arena *a, const char *file, const struct node *root,
+			      struct diags *d);
+void schema_free(struct schema *s);
+
+/* Check pass, part 1: types DOC by the schema and fills defaults. Returns the
+ * resolved spec (allocated in A), or NULL when errors were added to D. */
+struct val *schema_apply(const struct schema *s, struct arena *a, const char *file,
+			 const struct node *doc, struct diags *d);
+
+/* Property names of the object schema at dotted PATH (for tests and hints). */
+size_t schema_property_count(const struct schema *s, const char *path);
+
+#endif

@@ -1,0 +1,9 @@
+/* SHA-256 (FIPS 180-4), for MANIFEST. */
+#ifndef RHC_SHA256_H
+#define RHC_SHA256_H
+#include <stddef.h>
+
+/* Writes the 64 hex digits of the digest of DATA and a NUL into HEX. */
+void sha256_hex(const void *data, size_t len, char hex[65]);
+
+#endif

@@ -1,0 +1,70 @@
+/* Version-driven behaviour, as data tables (one place, each row tested). */
+#ifndef RHC_VERSIONS_H
+#define RHC_VERSIONS_H
+#include <stdbool.h>
+#include <stddef.h>
+
+struct semver {
+	long major;
+	long minor;
+	long patch;
+};
+
+/* Parses "v1.2.3" with an optional "-suffix" (ignored). */
+bool semver_parse(const char *s, struct semver *v);
+int semver_cmp(const struct semver *a, const struct semver *b);
+
+/* Helm: which syntax a client version speaks. */
+struct helm_procedure {
+	long major;
+	long from_minor; /* first minor this row covers */
+	bool tiller;	 /* Helm 2: tiller, `helm init`, `--name` */
+	bool create_namespace; /* `--create-namespace` exists (3.2+) */
+};
+/* The row for V, or NULL when rhc does not support that Helm major. */
+const struct helm_procedure *helm_procedure_for(const struct semver *v);
+
+/* cert-manager: how its CRDs are installed. */
+enum cm_crds {
+	CM_CRDS_MANIFEST_LABEL, /* <=0.10: CRD manifest + disable-validation namespace label */
+	CM_CRDS_MANIFEST,	/* 0.11-0.14: CRD manifest with --validate=false, before the chart */
+	CM_CRDS_INSTALL_CRDS,	/* 0.15-1.14: --set installCRDs=true */
+	CM_CRDS_ENABLED,	/* >=1.15: --set crds.enabled=true */
+};
+struct cert_manager_procedure {
+	struct semver from; /* first version this row covers */
+	enum cm_crds crds;
+	/* CRD manifest URL: prefix, then the minor ("11") or the version
+	 * ("v0.14.0"), then suffix. NULL prefix: the chart installs the CRDs. */
+	const char *crds_prefix;
+	bool url_takes_version;
+	const char *crds_suffix;
+};
+const struct cert_manager_procedure *cert_manager_procedure_for(const struct semver *v);
+/* The CRD manifest URL for V under P into OUT (empty when the chart installs them). */
+void cert_manager_crds_url(const struct cert_manager_procedure *p, const char *version,
+			   const struct semver *v, char *out, size_t len);
+
+/* rke release -> the Kubernetes versions it can install. */
+struct rke_release {
+	const char *rke;
+	const char *default_kubernetes;
+	const char *const *kubernetes; /* NULL-terminated */
+};
+/* The row for rke VERSION, or NULL when rhc's table does not have it. */
+const struct rke_release *rke_release_for(const char *version);
+bool rke_knows(const struct rke_release *r, const char *kubernetes);
+
+/* Download locations of the client tools, for one os/arch. */
+struct tool_urls {
+	char kubectl[256];
+	char rke[256];
+	char rke_file[64];
+	char helm[256];
+	char helm_tarball[96];
+	char helm_member[64]; /* path of the helm binary inside the tarball */
+};
+void tool_urls_for(const char *os, const char *arch, const char *kubectl, const char *rke,
+		   const char *helm, struct tool_urls *out);
+
+#endif
