@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Apply each generated hostAliases patch with the real `kubectl patch --local`
+onto a minimal manifest of its workload's kind, and check the result against
+the resolved spec (spec.json): exactly one alias, the spec's IP, the one
+Rancher hostname. Also checks patch.sh patches each file with the right kind.
+
+Usage: check_patches.py OUT_DIR MANIFEST_DIR
+"""
+import json
+import os
+import subprocess
+import sys
+
+KINDS = {
+    "rancher": "deployment",
+    "cattle-cluster-agent": "deployment",
+    "cattle-node-agent": "daemonset",
+}
+MANIFESTS = {"deployment": "deployment.yaml", "daemonset": "daemonset.yaml"}
+
+
+def fail(msg):
+    print("FAIL: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def main():
+    out, manifests = sys.argv[1], sys.argv[2]
+    with open(os.path.join(out, "spec.json")) as f:
+        spec = json.load(f)
+    aliases = spec["hostAliases"]
+    ip = aliases["ip"] or spec["loadBalancer"]["address"]
+    host = spec["rancher"]["hostname"]
+    wanted = aliases["workloads"] if aliases["enabled"] else []
+    patch_dir = os.path.join(out, "patches")
+    have = sorted(f[:-5] for f in os.listdir(patch_dir)) if os.path.isdir(patch_dir) else []
+    if have != sorted(wanted):
+        fail("patch files %s, spec asks for %s" % (have, sorted(wanted)))
+    with open(os.path.join(out, "patch.sh")) as f:
+        script = f.read()
+    for name in wanted:
+        kind = KINDS[name]
+        call = "patch_workload '%s' '%s' 'patches/%s.json'" % (kind, name, name)
+        if call not in script:
+            fail("patch.sh lacks: " + call)
+        with open(os.path.join(patch_dir, name + ".json")) as f:
+            patch = f.read()
+        json.loads(patch)
+        result = subprocess.run(
+            ["kubectl", "patch", "--local", "-f", os.path.join(manifests, MANIFESTS[kind]),
+             "--type", "strategic", "-p", patch, "-o", "json"],
+            capture_output=True, text=True)
+        if result.returncode != 0:
+            fail("kubectl patch --local %s: %s" % (name, result.stderr.strip()))
+        obj = json.loads(result.stdout)
+        got = obj["spec"]["template"]["spec"].get("hostAliases")
+        want = [{"ip": ip, "hostnames": [host]}]
+        if got != want:
+            fail("%s: hostAliases %r, expected %r" % (name, got, want))
+        if obj["kind"].lower() != kind:
+            fail("%s: patched a %s" % (name, obj["kind"]))
+        print("ok: %s/%s hostAliases %s -> %s" % (kind, name, host, ip))
+    if script.count("patch_workload '") != len(wanted):
+        fail("patch.sh patches %d workloads, spec asks for %d"
+             % (script.count("patch_workload '"), len(wanted)))
+
+
+if __name__ == "__main__":
+    main()
