@@ -63,6 +63,30 @@ void diags_warning(struct diags *d, struct loc loc, const char *path, const char
 	va_end(ap);
 }
 
+static int diag_before(const struct diag *a, const struct diag *b)
+{
+	int c = strcmp(a->file, b->file);
+	if (c)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	return a->col < b->col ? -1 : a->col > b->col;
+}
+
+void diags_sort(struct diags *d)
+{
+	/* Insertion sort: stable, and the list is short (capped) and nearly sorted. */
+	for (size_t i = 1; i < d->count; i++) {
+		struct diag x = d->items[i];
+		size_t j = i;
+		while (j > 0 && diag_before(&x, &d->items[j - 1]) < 0) {
+			d->items[j] = d->items[j - 1];
+			j--;
+		}
+		d->items[j] = x;
+	}
+}
+
 static const char *severity_name(enum diag_severity sev)
 {
 	return sev == DIAG_ERROR ? "error" : "warning";

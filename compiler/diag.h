@@ -43,6 +43,9 @@ void diags_error(struct diags *d, struct loc loc, const char *path, const char *
 void diags_warning(struct diags *d, struct loc loc, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* Orders the kept diagnostics by file, line and column (stable), so a user
+ * reads them top to bottom whichever pass found them. */
+void diags_sort(struct diags *d);
 /* FILE:LINE:COL: error: PATH: MESSAGE, one per line. */
 void diags_format_text(const struct diags *d, struct buf *out);
 /* {"errors":N,"warnings":N,"diagnostics":[...]} */

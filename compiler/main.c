@@ -45,9 +45,10 @@ static int usage(const char *msg)
 	return EXIT_USAGE;
 }
 
-static void print_diags(const struct diags *d, bool json)
+static void print_diags(struct diags *d, bool json)
 {
 	struct buf b = {0};
+	diags_sort(d);
 	if (json)
 		diags_format_json(d, &b);
 	else

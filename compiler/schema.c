@@ -483,7 +483,7 @@ static struct val *apply_object(struct applier *ap, const struct schema *s, cons
 			v = apply(ap, pr->schema, c, &cp);
 		} else if (pr->required) {
 			if (c)
-				fail(ap, c, &cp, "needs a value");
+				fail(ap, c->key, &cp, "needs a value");
 			else
 				fail(ap, n, p, "missing required key '%s'", pr->name);
 		} else if (pr->schema->dflt) {

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# cli.sh RHC SRCDIR: the command line contract: exit codes, atomic output,
+# refusing directories rhc did not make, --check, modes, init and schema.
+set -euo pipefail
+rhc="$1"
+src="$2"
+. "$(dirname "$0")/lib.sh"
+
+spec="$src/examples/rancher-ha.yml"
+expect_rc() { # WANT COMMAND...
+    local want="$1" rc=0
+    shift
+    "$@" >"$tmp/last.out" 2>"$tmp/last.err" || rc=$?
+    [ "$rc" -eq "$want" ] || { cat "$tmp/last.err" >&2; fail "exit $rc, expected $want: $*"; }
+}
+
+# usage errors exit 2
+expect_rc 2 "$rhc"
+expect_rc 2 "$rhc" frobnicate
+expect_rc 2 "$rhc" build "$spec"
+expect_rc 2 "$rhc" check "$spec" --format yaml
+expect_rc 0 "$rhc" --version
+grep -q '^rhc [0-9]' "$tmp/last.out" || fail "--version prints no version"
+expect_rc 0 "$rhc" help build
+expect_rc 3 "$rhc" check "$tmp/no-such-spec.yml"
+
+# init prints a spec that checks clean; schema is the JSON Schema in schema/
+"$rhc" init >"$tmp/init.yml"
+expect_rc 0 "$rhc" check - <"$tmp/init.yml"
+"$rhc" schema >"$tmp/schema.json"
+cmp "$tmp/schema.json" "$src/schema/rhc-v1.schema.json" || fail "rhc schema is not schema/rhc-v1.schema.json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["$schema"].endswith("2020-12/schema")' "$tmp/schema.json" ||
+    fail "schema is not a draft 2020-12 JSON document"
+
+# --format json on check
+printf 'apiVersion: rhc/v1\nname: Bad\n' >"$tmp/bad.yml"
+expect_rc 1 "$rhc" check "$tmp/bad.yml" --format json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["errors"] == 4 and any(g["path"] == "name" and g["line"] == 2 and g["column"] == 7 for g in d["diagnostics"]), d' "$tmp/last.out" ||
+    fail "check --format json"
+
+# modes do not depend on the umask
+(umask 077 && "$rhc" build "$spec" -o "$tmp/out" >/dev/null)
+[ "$(stat -c %a "$tmp/out/helm.sh")" = 755 ] || fail "helm.sh mode"
+[ "$(stat -c %a "$tmp/out/nginx.conf")" = 644 ] || fail "nginx.conf mode"
+[ "$(stat -c %a "$tmp/out/patches/rancher.json")" = 644 ] || fail "patch mode"
+
+# --check: same, then a changed file and an extra file are both named
+expect_rc 0 "$rhc" build "$spec" -o "$tmp/out" --check
+echo '# edited' >>"$tmp/out/nginx.conf"
+touch "$tmp/out/extra.txt"
+expect_rc 1 "$rhc" build "$spec" -o "$tmp/out" --check
+grep -q 'nginx.conf: error: differs' "$tmp/last.err" || fail "--check does not name the changed file"
+grep -q 'extra.txt: error: not an artefact' "$tmp/last.err" || fail "--check does not name the extra file"
+[ -f "$tmp/out/extra.txt" ] || fail "--check wrote to the directory"
+
+# rebuilding replaces the whole directory: the extra file is gone, no temp dirs left
+expect_rc 0 "$rhc" build "$spec" -o "$tmp/out"
+[ ! -e "$tmp/out/extra.txt" ] || fail "rebuild kept a file that is not an artefact"
+ls -a "$tmp" | grep -q 'rhc-tmp\|rhc-old' && fail "temporary directory left behind"
+
+# a failing spec leaves the old output untouched
+sum_before="$(cat "$tmp/out/MANIFEST")"
+expect_rc 1 "$rhc" build "$tmp/bad.yml" -o "$tmp/out"
+[ "$(cat "$tmp/out/MANIFEST")" = "$sum_before" ] || fail "a failed build changed the output"
+
+# directories rhc did not make are refused unless --force; so are files and symlinks
+mkdir "$tmp/mine" && echo keep >"$tmp/mine/notes.txt"
+expect_rc 3 "$rhc" build "$spec" -o "$tmp/mine"
+grep -q 'refusing to replace' "$tmp/last.err" || fail "no refusal message"
+[ "$(cat "$tmp/mine/notes.txt")" = keep ] || fail "refused directory was touched"
+expect_rc 0 "$rhc" build "$spec" -o "$tmp/mine" --force
+[ ! -e "$tmp/mine/notes.txt" ] && [ -f "$tmp/mine/MANIFEST" ] || fail "--force did not replace"
+echo file >"$tmp/afile"
+expect_rc 3 "$rhc" build "$spec" -o "$tmp/afile"
+[ "$(cat "$tmp/afile")" = file ] || fail "a file output path was touched"
+ln -s "$tmp/out" "$tmp/link"
+expect_rc 3 "$rhc" build "$spec" -o "$tmp/link"
+[ -L "$tmp/link" ] || fail "the symlink was replaced"
+mkdir "$tmp/empty"
+expect_rc 0 "$rhc" build "$spec" -o "$tmp/empty"
+
+# an unwritable parent is an I/O error (root ignores modes, so only as a user)
+if [ "$(id -u)" -ne 0 ]; then
+    mkdir "$tmp/ro" && chmod 555 "$tmp/ro"
+    expect_rc 3 "$rhc" build "$spec" -o "$tmp/ro/out"
+fi
+echo "ok: cli contract"
