@@ -12,7 +12,10 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "diag.h"
 #include "escape.h"
+#include "load.h"
+#include "node.h"
 #include "val.h"
 
 /* Inputs may hold NUL bytes, so every row carries its length. */
@@ -398,6 +401,53 @@ static void test_sh_round_trip(void **state)
 	}
 }
 
+/* The same property for YAML, read back by the loader rhc itself uses. */
+static void test_yaml_round_trip(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		size_t n;
+	} rows[] = {
+		{S("")},
+		{S("no")},
+		{S("~")},
+		{S("null")},
+		{S("0755")},
+		{S("1e3")},
+		{S("- item")},
+		{S("a: b # c")},
+		{S("{[&*!|>'%@`]}")},
+		{S("\"q\" \\ \\n")},
+		{S("l1\nl2\r\n\t")},
+		{S("a\0b\x01\x1b\x7f")},
+		{S("x\xc2\x85y\xe2\x80\xa8z\xe2\x80\xa9")},
+		{S("\xef\xbb\xbf" "bom")},
+		{S("  lead and trail  ")},
+		{S("caf\xc3\xa9")},
+	};
+	for (size_t i = 0; i < NROWS(rows); i++) {
+		struct arena a = {0};
+		struct diags d = {0};
+		struct buf doc = {0};
+		buf_puts(&doc, "k: ");
+		escape_yaml_string(&doc, rows[i].in, rows[i].n);
+		buf_putc(&doc, '\n');
+		struct node *root = load_yaml(&a, "t.yml", doc.data, doc.len, &d);
+		if (!root || d.count)
+			fail_msg("row %zu: the loader refused: %s", i, doc.data);
+		const struct node *v = root->first;
+		assert_non_null(v);
+		assert_int_equal(v->kind, NODE_SCALAR);
+		assert_false(v->plain);
+		if (v->len != rows[i].n || memcmp(v->text, rows[i].in, v->len))
+			fail_msg("row %zu: read back %zu bytes from: %s", i, v->len, doc.data);
+		buf_free(&doc);
+		diags_free(&d);
+		arena_free(&a);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -412,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_value_not_scalar),
 		cmocka_unit_test(test_kind_by_name),
 		cmocka_unit_test(test_sh_round_trip),
+		cmocka_unit_test(test_yaml_round_trip),
 	};
 	return cmocka_run_group_tests_name("escape", tests, NULL, NULL);
 }
