@@ -17,8 +17,8 @@ const struct asset *asset_find(const char *name)
 	return NULL;
 }
 
-struct val *compile_check(struct arena *a, const char *file, const char *data, size_t len,
-			  struct diags *d)
+struct val *compile_check_tree(struct arena *a, const char *file, const struct node *doc,
+			       struct diags *d)
 {
 	const struct asset *sa = asset_find(SCHEMA_ASSET);
 	struct node *sroot = sa ? load_yaml(a, sa->name, sa->data, sa->len, d) : NULL;
@@ -28,15 +28,20 @@ struct val *compile_check(struct arena *a, const char *file, const char *data, s
 			diags_error(d, (struct loc){SCHEMA_ASSET, 0, 0}, NULL, "schema is not embedded");
 		return NULL;
 	}
-	struct val *spec = NULL;
-	struct node *doc = load_yaml(a, file, data, len, d);
-	if (doc)
-		spec = schema_apply(schema, a, file, doc, d);
+	size_t before = d->errors;
+	struct val *spec = schema_apply(schema, a, file, doc, d);
 	schema_free(schema);
 	if (!spec)
 		return NULL;
 	rules_check(spec, file, d);
-	return d->errors ? NULL : spec;
+	return d->errors == before ? spec : NULL;
+}
+
+struct val *compile_check(struct arena *a, const char *file, const char *data, size_t len,
+			  struct diags *d)
+{
+	struct node *doc = load_yaml(a, file, data, len, d);
+	return doc ? compile_check_tree(a, file, doc, d) : NULL;
 }
 
 bool compile_build(const char *file, const char *data, size_t len, struct artefacts *out,

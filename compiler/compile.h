@@ -7,6 +7,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "node.h"
 #include "render.h"
 #include "val.h"
 
@@ -16,6 +17,11 @@
  * A, or NULL when D has errors. FILE names the spec in diagnostics. */
 struct val *compile_check(struct arena *a, const char *file, const char *data, size_t len,
 			  struct diags *d);
+
+/* The schema and rules part of compile_check, on a tree already parsed (from
+ * YAML, or from spec.json by verify's JSON reader). */
+struct val *compile_check_tree(struct arena *a, const char *file, const struct node *doc,
+			       struct diags *d);
 
 /* compile_check, then lower and render into OUT. False when D has errors. */
 bool compile_build(const char *file, const char *data, size_t len, struct artefacts *out,

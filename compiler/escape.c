@@ -67,6 +67,15 @@ void escape_yaml_string(struct buf *out, const char *s, size_t n)
 		} else if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0x85) {
 			buf_puts(out, "\\N"); /* NEL is a YAML line break */
 			i++;
+		} else if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+			   (unsigned char)s[i + 1] <= 0x9F) {
+			/* C1 controls are not printable YAML: escape them. */
+			buf_printf(out, "\\x%02X", (unsigned char)s[i + 1]);
+			i++;
+		} else if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBF &&
+			   ((unsigned char)s[i + 2] == 0xBE || (unsigned char)s[i + 2] == 0xBF)) {
+			buf_printf(out, "\\uFFF%c", (unsigned char)s[i + 2] == 0xBE ? 'E' : 'F');
+			i += 2;
 		} else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
 			   ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
 			buf_puts(out, (unsigned char)s[i + 2] == 0xA8 ? "\\L" : "\\P");

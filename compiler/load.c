@@ -127,9 +127,10 @@ struct loader {
 	bool failed;
 };
 
+/* line 0 means "no mark": attach() then places the node next to its neighbours. */
 static struct loc mark_loc(const struct loader *l, const struct fy_mark *m)
 {
-	struct loc loc = {l->file, 1, 1};
+	struct loc loc = {l->file, 0, 0};
 	if (m) {
 		loc.line = m->line + 1;
 		loc.col = m->column + 1;
@@ -144,6 +145,8 @@ static struct loc token_loc(const struct loader *l, struct fy_token *t)
 
 static void load_error(struct loader *l, struct loc loc, const char *msg)
 {
+	if (loc.line == 0)
+		loc.line = loc.col = 1;
 	diags_error(l->d, loc, NULL, "%s", msg);
 	l->failed = true;
 }
@@ -151,6 +154,17 @@ static void load_error(struct loader *l, struct loc loc, const char *msg)
 /* Places a new node under the current container. Mapping keys must be scalars. */
 static bool attach(struct loader *l, struct node *n, struct loc loc)
 {
+	if (loc.line == 0) {
+		/* libfyaml gives an empty scalar no token: use the key it belongs to,
+		 * else the item before it, else its container. */
+		const struct node *near = NULL;
+		if (l->depth > 0) {
+			const struct node *parent = l->stack[l->depth - 1];
+			near = l->pending_key ? l->pending_key : parent->last ? parent->last : parent;
+		}
+		loc.line = near ? near->line : 1;
+		loc.col = near ? near->col : 1;
+	}
 	n->line = loc.line;
 	n->col = loc.col;
 	if (l->depth == 0) {
@@ -235,6 +249,10 @@ static bool handle_event(struct loader *l, struct fy_parser *fyp, struct fy_even
 			return false;
 		size_t n = 0;
 		const char *t = fy_token_get_text(s->value, &n);
+		if (t && memchr(t, '\0', n)) {
+			load_error(l, token_loc(l, s->value), "a NUL character in a value is not allowed");
+			return false;
+		}
 		struct node *node = arena_alloc(l->a, sizeof(*node));
 		node->kind = NODE_SCALAR;
 		node->plain = fy_token_scalar_style(s->value) == FYSS_PLAIN;

@@ -8,12 +8,14 @@
 #include "compile.h"
 #include "emit.h"
 #include "load.h"
+#include "verify.h"
 
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 static const char usage_text[] =
 	"usage: rhc build SPEC -o DIR [--force] [--check]\n"
 	"       rhc check SPEC [--format text|json]\n"
+	"       rhc verify [DIR] [--require-tools] [--format text|json]\n"
 	"       rhc schema\n"
 	"       rhc init\n"
 	"       rhc --version\n"
@@ -33,6 +35,12 @@ static const struct {
 		  "  DIR that differs (exit 1), writing nothing.\n"},
 	{"check", "rhc check SPEC [--format text|json]\n"
 		  "  Validates SPEC and prints every diagnostic as FILE:LINE:COL: error: PATH: MESSAGE.\n"},
+	{"verify", "rhc verify [DIR] [--require-tools] [--format text|json]\n"
+		   "  Proves a built DIR (default out/) right, reading only what is in it: MANIFEST\n"
+		   "  integrity, each artefact parsed, the artefacts consistent with each other and\n"
+		   "  with spec.json, then the real tools (nginx -t, kubectl patch --local,\n"
+		   "  shellcheck) when on PATH, and each script run against recorders. One line per\n"
+		   "  check; exit 0 only when none failed. --require-tools: a missing tool fails.\n"},
 	{"schema", "rhc schema\n  Prints the spec's JSON Schema (draft 2020-12), for editors.\n"},
 	{"init", "rhc init\n  Prints a commented example spec (the walk-through's setup).\n"},
 };
@@ -173,6 +181,47 @@ static int cmd_build(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_verify(int argc, char **argv)
+{
+	const char *dir = NULL;
+	bool json = false;
+	struct verify_options opt = {0};
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+			const char *f = argv[++i];
+			if (strcmp(f, "json") && strcmp(f, "text"))
+				return usage("--format takes text or json");
+			json = !strcmp(f, "json");
+		} else if (!strcmp(argv[i], "--require-tools")) {
+			opt.require_tools = true;
+		} else if (argv[i][0] == '-') {
+			return usage("unknown option for verify");
+		} else if (!dir) {
+			dir = argv[i];
+		} else {
+			return usage("verify takes one DIR");
+		}
+	}
+	if (!dir)
+		dir = "out";
+	struct report r = {0};
+	if (verify_dir(dir, &opt, &r)) {
+		fprintf(stderr, "%s: error: cannot read: %s\n", dir, strerror(errno));
+		report_free(&r);
+		return EXIT_IO;
+	}
+	struct buf b = {0};
+	if (json)
+		report_format_json(&r, &b);
+	else
+		report_format_text(&r, &b);
+	fwrite(b.data ? b.data : "", 1, b.len, stdout);
+	buf_free(&b);
+	int rc = r.failed ? EXIT_FAILED : EXIT_OK;
+	report_free(&r);
+	return rc;
+}
+
 static int print_asset(const char *name)
 {
 	const struct asset *a = asset_find(name);
@@ -209,6 +258,8 @@ int main(int argc, char **argv)
 		rc = cmd_build(argc - 2, argv + 2);
 	else if (!strcmp(cmd, "check"))
 		rc = cmd_check(argc - 2, argv + 2);
+	else if (!strcmp(cmd, "verify"))
+		rc = cmd_verify(argc - 2, argv + 2);
 	else if (!strcmp(cmd, "schema") && argc == 2)
 		rc = print_asset(SCHEMA_ASSET);
 	else if (!strcmp(cmd, "init") && argc == 2)

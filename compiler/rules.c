@@ -162,7 +162,10 @@ static void check_kubernetes_versions(struct rules *r)
 	if (!*version || !semver_parse(kubectl->s, &a) || !semver_parse(version, &b))
 		return;
 	long skew = labs(a.minor - b.minor);
-	if (a.major != b.major || skew > 1)
+	if (a.major != b.major)
+		diags_warning(r->d, at(r, located(kubectl, r->spec)), "tools.kubectl",
+			      "kubectl %s is for Kubernetes %ld.x; the cluster runs %s", kubectl->s, a.major, version);
+	else if (skew > 1)
 		diags_warning(r->d, at(r, located(kubectl, r->spec)), "tools.kubectl",
 			      "kubectl %s is %ld minor versions from Kubernetes %s (%s%s%s); kubectl supports one minor of skew",
 			      kubectl->s, skew, version, source, rel && !k8s->len ? " " : "",

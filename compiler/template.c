@@ -67,8 +67,8 @@ static void pos_of(const struct tpl *t, size_t off, int *line, int *col)
 	for (size_t i = 0; i < off; i++) {
 		if (t->text[i] == '\n')
 			(*line)++, *col = 1;
-		else
-			(*col)++;
+		else if (((unsigned char)t->text[i] & 0xC0) != 0x80)
+			(*col)++; /* columns count characters, as in spec diagnostics */
 	}
 }
 
@@ -129,11 +129,16 @@ static bool tokenize(struct tpl *t)
 		struct tok tok = {TOK_VAR, in, (size_t)(in_end - in), -1, 0, line, col};
 		const char *bar = memchr(in, '|', tok.len);
 		if (bar && !block) {
+			const char *f = bar + 1;
+			while (f < in_end && *f == ' ')
+				f++;
 			tok.len = (size_t)(bar - in);
-			tok.filter = escape_kind_by_name(bar + 1, (size_t)(in_end - bar - 1));
+			while (tok.len && in[tok.len - 1] == ' ')
+				tok.len--;
+			tok.filter = escape_kind_by_name(f, (size_t)(in_end - f));
 			if (tok.filter < 0) {
 				diags_error(t->d, tpl_loc(t, line, col), NULL, "unknown escaping '%.*s'",
-					    (int)(in_end - bar - 1), bar + 1);
+					    (int)(in_end - f), f);
 				t->failed = true;
 			}
 		}

@@ -448,6 +448,63 @@ static void test_yaml_round_trip(void **state)
 	}
 }
 
+/* YAML 1.2 c-printable: what may appear raw in a double-quoted scalar. */
+static bool yaml_printable(unsigned long cp)
+{
+	return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0x7E) || cp == 0x85 ||
+	       (cp >= 0xA0 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) ||
+	       (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+/* Index of the first code point of S (valid UTF-8) that is not c-printable, or N. */
+static size_t first_unprintable(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		unsigned long cp = k == 1 ? c : c & (0xFF >> (k + 1));
+		for (size_t j = 1; j < k && i + j < n; j++)
+			cp = (cp << 6) | ((unsigned char)s[i + j] & 0x3F);
+		if (!yaml_printable(cp))
+			return i;
+		i += k;
+	}
+	return n;
+}
+
+/* Characters YAML forbids raw (C1 controls, U+FFFE, U+FFFF) must come out
+ * escaped: strict readers (PyYAML: "special characters are not allowed")
+ * refuse the document otherwise. */
+static void test_yaml_unprintable(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		size_t n;
+	} rows[] = {
+		{S("a\xc2\x80" "b")},	 /* U+0080 */
+		{S("a\xc2\x9f" "b")},	 /* U+009F */
+		{S("\xc2\x84")},	 /* U+0084, next to NEL */
+		{S("\xef\xbf\xbe")}, /* U+FFFE */
+		{S("\xef\xbf\xbf")}, /* U+FFFF */
+		{S("ok \xc2\x85 \xc2\xa0 \xef\xbf\xbd")}, /* NEL, NBSP, U+FFFD: fine */
+	};
+	size_t failed = 0;
+	for (size_t i = 0; i < NROWS(rows); i++) {
+		struct buf b = {0};
+		escape_yaml_string(&b, rows[i].in, rows[i].n);
+		size_t at = first_unprintable(b.data, b.len);
+		if (at < b.len) {
+			print_error("row %zu: raw unprintable character at byte %zu of %s\n", i, at,
+				    b.data);
+			failed++;
+		}
+		buf_free(&b);
+	}
+	assert_int_equal(failed, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_kind_by_name),
 		cmocka_unit_test(test_sh_round_trip),
 		cmocka_unit_test(test_yaml_round_trip),
+		cmocka_unit_test(test_yaml_unprintable),
 	};
 	return cmocka_run_group_tests_name("escape", tests, NULL, NULL);
 }

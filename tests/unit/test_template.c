@@ -116,6 +116,8 @@ static void run_rows(struct fixture *f, const struct row *rows, size_t n, bool t
 		char *out = render(f, rows[i].tpl, rows[i].kind, two_scopes, &ok, &diags);
 		if (!ok || *diags)
 			fail_msg("row %zu (%s) failed:\n%s", i, rows[i].tpl, diags);
+		if (strcmp(out, rows[i].want))
+			print_error("row %zu (%s):\n", i, rows[i].tpl);
 		assert_string_equal(out, rows[i].want);
 		free(out);
 		free(diags);
@@ -283,6 +285,8 @@ static void test_errors(void **state)
 		char *out = render(f, rows[i].tpl, rows[i].kind, false, &ok, &diags);
 		if (ok != !*rows[i].diags)
 			fail_msg("row %zu (%s): returned %d", i, rows[i].tpl, ok);
+		if (strcmp(diags, rows[i].diags))
+			print_error("row %zu (%s):\n", i, rows[i].tpl);
 		assert_string_equal(diags, rows[i].diags);
 		free(out);
 		free(diags);

@@ -1,0 +1,371 @@
+/* The argv check: each script runs with docker, helm, kubectl, curl, wget,
+ * tar, ln, sudo and install replaced by recorders, and the argument vectors
+ * they receive are compared with what the spec implies: a value is one
+ * argument, intact, whatever it contains. Nothing leaves the temp directory:
+ * curl and tar recorders write stand-in binaries that print where they came
+ * from, so tools.sh's checksum and version checks run for real on them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "run.h"
+#include "verify_ctx.h"
+
+#define RECORD_FIELD "\037"
+#define RECORD_END "\036"
+#define CANARY "rhc-canary-Pa55w0rd-not-for-argv"
+
+static const char *const recorded[] = {"docker", "helm", "kubectl", "curl", "wget",
+				       "tar",	 "ln",	 "sudo",    "install"};
+
+/* Records "NAME\037arg1\037arg2...\036" and imitates the few side effects the
+ * scripts rely on. */
+static const char recorder[] =
+	"#!/bin/sh\n"
+	"name=$(basename \"$0\")\n"
+	"{ printf '%s' \"$name\"; for a in \"$@\"; do printf '\\037%s' \"$a\"; done; printf '\\036'; } >>\"$RHC_RECORD_LOG\"\n"
+	"stand_in() { printf '#!/bin/sh\\necho %s\\n' \"$1\"; }\n"
+	"case \"$name\" in\n"
+	"curl)\n"
+	"  out=; url=\n"
+	"  while [ $# -gt 0 ]; do case \"$1\" in -o) out=\"$2\"; shift 2;; *) url=\"$1\"; shift;; esac; done\n"
+	"  case \"$url\" in\n"
+	"  *.sha256) stand_in \"${url%.sha256}\" | sha256sum | cut -d' ' -f1 >\"$out\";;\n"
+	"  *) stand_in \"$url\" >\"$out\";;\n"
+	"  esac;;\n"
+	"tar)\n"
+	"  archive=\"$2\"; member=\"$3\"\n"
+	"  mkdir -p \"$(dirname \"$member\")\"; stand_in \"$archive\" >\"$member\"; chmod 0755 \"$member\";;\n"
+	"esac\n"
+	"exit 0\n";
+
+struct call {
+	char **argv; /* argv[0] is the recorder's name */
+	size_t argc;
+	const char *script;
+};
+
+struct calls {
+	struct call *v;
+	size_t n;
+};
+
+static bool write_text(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return false;
+	bool ok = fputs(text, f) >= 0;
+	ok &= fclose(f) == 0;
+	return ok && chmod(path, mode) == 0;
+}
+
+static void parse_log(struct verify_ctx *c, const char *log, size_t len, const char *script,
+		      struct calls *calls)
+{
+	const char *p = log, *end = log + len;
+	while (p < end) {
+		const char *rec_end = memchr(p, RECORD_END[0], (size_t)(end - p));
+		if (!rec_end)
+			break;
+		struct call call = {.script = script};
+		size_t fields = 1;
+		for (const char *q = p; q < rec_end; q++)
+			fields += *q == RECORD_FIELD[0];
+		call.argv = arena_alloc(&c->a, (fields + 1) * sizeof(char *));
+		const char *f = p;
+		while (call.argc < fields) {
+			const char *fe = memchr(f, RECORD_FIELD[0], (size_t)(rec_end - f));
+			if (!fe)
+				fe = rec_end;
+			call.argv[call.argc++] = arena_strndup(&c->a, f, (size_t)(fe - f));
+			f = fe + 1;
+		}
+		struct call *v = realloc(calls->v, (calls->n + 1) * sizeof(*v));
+		if (!v)
+			abort();
+		calls->v = v;
+		calls->v[calls->n++] = call;
+		p = rec_end + 1;
+	}
+}
+
+static bool run_recorded(struct verify_ctx *c, const char *tmp, const char *script, struct calls *calls)
+{
+	char abs_dir[4096];
+	if (!realpath(c->dir, abs_dir))
+		return false;
+	struct arena *a = &c->a;
+	const char *log = arena_printf(a, "%s/%s.log", tmp, script);
+	const char *work = arena_printf(a, "%s/work", tmp);
+	const char *path = arena_printf(a, "%s/%s", abs_dir, script);
+	const char *pw_var = val_path_str(c->spec, "rancher.bootstrapPasswordEnv");
+	const char *env[] = {
+		arena_printf(a, "PATH=%s/bin:/usr/local/bin:/usr/bin:/bin", tmp),
+		arena_printf(a, "RHC_RECORD_LOG=%s", log),
+		arena_printf(a, "BIN=%s/links", tmp),
+		arena_printf(a, "TOOLS_DIR=%s/tools", tmp),
+		arena_printf(a, "HOME=%s", tmp),
+		arena_printf(a, "KUBECONFIG=%s/kubeconfig", tmp),
+		arena_printf(a, "%s=%s", *pw_var ? pw_var : "RHC_NO_PASSWORD", CANARY),
+		"LC_ALL=C",
+		NULL,
+	};
+	const char *argv[] = {"bash", path, NULL};
+	struct run_opts o = {.cwd = work, .env = env, .timeout_s = 30};
+	struct buf err = {0};
+	int rc = run_capture(argv, &o, NULL, &err);
+	if (rc != 0)
+		report_add(c->r, CHECK_FAIL, "argv", script, 0, "exited %d under the recorders: %s", rc,
+			   err.len ? err.data : "");
+	buf_free(&err);
+	FILE *f = fopen(log, "rb");
+	struct buf b = {0};
+	if (f) {
+		char chunk[8192];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			buf_put(&b, chunk, n);
+		fclose(f);
+	}
+	parse_log(c, b.data ? b.data : "", b.len, script, calls);
+	buf_free(&b);
+	return rc == 0;
+}
+
+static bool argv_has_pair(const struct call *k, const char *flag, const char *value)
+{
+	for (size_t i = 1; i + 1 < k->argc; i++)
+		if (!strcmp(k->argv[i], flag) && !strcmp(k->argv[i + 1], value))
+			return true;
+	return false;
+}
+
+static bool argv_has(const struct call *k, const char *arg)
+{
+	for (size_t i = 1; i < k->argc; i++)
+		if (!strcmp(k->argv[i], arg))
+			return true;
+	return false;
+}
+
+static const struct call *find_call(const struct calls *calls, const char *script, const char *name,
+				    const char *arg1, const char *containing)
+{
+	const struct call *found = NULL;
+	for (size_t i = 0; i < calls->n; i++) {
+		const struct call *k = &calls->v[i];
+		if (strcmp(k->script, script) || strcmp(k->argv[0], name))
+			continue;
+		if (arg1 && (k->argc < 2 || strcmp(k->argv[1], arg1)))
+			continue;
+		if (containing && !argv_has(k, containing))
+			continue;
+		found = k;
+	}
+	return found;
+}
+
+static char *join(struct verify_ctx *c, const struct call *k)
+{
+	struct buf b = {0};
+	for (size_t i = 0; i < k->argc; i++)
+		buf_printf(&b, "%s[%s]", i ? " " : "", k->argv[i]);
+	char *s = arena_strndup(&c->a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return s;
+}
+
+/* lb-nginx.sh: the docker run that starts the LB, exactly. */
+static void expect_lb(struct verify_ctx *c, const struct calls *calls)
+{
+	const struct call *run = find_call(calls, "lb-nginx.sh", "docker", "run", "-d");
+	const char *conf = val_path_str(c->spec, "loadBalancer.configPath");
+	const char *mount = arena_printf(&c->a, "%s:/etc/nginx/nginx.conf:ro", conf);
+	const char *want[80];
+	size_t n = 0;
+	want[n++] = "docker", want[n++] = "run", want[n++] = "-d", want[n++] = "--name";
+	want[n++] = val_path_str(c->spec, "loadBalancer.container");
+	want[n++] = "--restart=unless-stopped";
+	const struct val *ups = val_path(c->view, "lb.upstreams");
+	for (const struct val *u = ups ? ups->first : NULL; u && n < 70; u = u->next)
+		want[n++] = "-p", want[n++] = val_path_str(u, "publish");
+	want[n++] = "-v", want[n++] = mount, want[n++] = val_path_str(c->spec, "loadBalancer.image");
+	bool same = run && run->argc == n;
+	for (size_t i = 0; same && i < n; i++)
+		same = !strcmp(run->argv[i], want[i]);
+	if (same)
+		report_add(c->r, CHECK_PASS, "argv", "lb-nginx.sh", 0, "docker run: %zu arguments as the spec implies", n);
+	else
+		report_add(c->r, CHECK_FAIL, "argv", "lb-nginx.sh", 0, "docker run got %s",
+			   run ? join(c, run) : "no call");
+	const struct call *inst = find_call(calls, "lb-nginx.sh", "install", NULL, NULL);
+	if (!inst || strcmp(inst->argv[inst->argc - 1], conf))
+		report_add(c->r, CHECK_FAIL, "argv", "lb-nginx.sh", 0, "nginx.conf is not installed at %s", conf);
+}
+
+/* helm.sh: Rancher and cert-manager installs carry the spec's values, each
+ * one argument; the bootstrap password never appears in an argument. */
+static void expect_helm(struct verify_ctx *c, const struct calls *calls)
+{
+	size_t failed = c->r->failed;
+	const char *chart = val_path_str(c->view, "rancher.chart");
+	const struct call *r = find_call(calls, "helm.sh", "helm", "install", chart);
+	bool tiller = val_path_bool(c->view, "helm.tiller");
+	if (!r) {
+		report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "no helm install of %s", chart);
+		return;
+	}
+	bool named = tiller ? argv_has_pair(r, "--name", "rancher") : r->argc > 3 && !strcmp(r->argv[2], "rancher") && !strcmp(r->argv[3], chart);
+	if (!named)
+		report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "the Rancher release is not named rancher in Helm %s syntax: %s",
+			   tiller ? "2" : "3", join(c, r));
+	const struct val *sets = val_path(c->view, "rancher.sets");
+	for (const struct val *s = sets ? sets->first : NULL; s; s = s->next)
+		if (!argv_has_pair(r, "--set", s->s))
+			report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "Rancher install lacks the argument pair --set %s", s->s);
+	if (!argv_has_pair(r, "--namespace", "cattle-system"))
+		report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "Rancher is not installed into cattle-system");
+	const char *cv = val_path_str(c->spec, "rancher.chartVersion");
+	if (*cv && !argv_has_pair(r, "--version", cv))
+		report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "Rancher chart version %s not pinned", cv);
+	if (*val_path_str(c->spec, "rancher.bootstrapPasswordEnv") &&
+	    !argv_has_pair(r, "--set-file", "bootstrapPassword=/dev/fd/3"))
+		report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "the bootstrap password is not passed through a file descriptor");
+	if (val_path_bool(c->view, "certManager.needed")) {
+		const struct call *cm = find_call(calls, "helm.sh", "helm", "install", "jetstack/cert-manager");
+		const char *version = val_path_str(c->spec, "certManager.version");
+		if (!cm || !argv_has_pair(cm, "--version", version))
+			report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "no helm install of jetstack/cert-manager --version %s", version);
+		const struct val *cms = val_path(c->view, "certManager.sets");
+		for (const struct val *s = cms ? cms->first : NULL; cm && s; s = s->next)
+			if (!argv_has_pair(cm, "--set", s->s))
+				report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "cert-manager install lacks --set %s", s->s);
+		const char *url = val_path_str(c->view, "certManager.crds_url");
+		if (*url && !find_call(calls, "helm.sh", "kubectl", "apply", url))
+			report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "no kubectl apply of %s", url);
+	}
+	for (size_t i = 0; i < calls->n; i++)
+		for (size_t k = 0; k < calls->v[i].argc; k++)
+			if (strstr(calls->v[i].argv[k], CANARY))
+				report_add(c->r, CHECK_FAIL, "argv", calls->v[i].script, 0,
+					   "the bootstrap password appears in the arguments of %s", calls->v[i].argv[0]);
+	if (c->r->failed == failed)
+		report_add(c->r, CHECK_PASS, "argv", "helm.sh", 0, "helm install rancher: %s", join(c, r));
+}
+
+static const struct node *node_get(const struct node *map, const char *key)
+{
+	if (!map || map->kind != NODE_MAP)
+		return NULL;
+	for (const struct node *v = map->first; v; v = v->next)
+		if (v->key && !strcmp(v->key->text, key))
+			return v;
+	return NULL;
+}
+
+/* patch.sh: one kubectl patch per workload, of the right kind, whose patch
+ * argument is the hostAliases the spec implies. */
+static void expect_patches(struct verify_ctx *c, const struct calls *calls)
+{
+	size_t failed = c->r->failed, got = 0;
+	const struct val *patches = val_path(c->view, "hostAliases.patches");
+	const char *host = val_path_str(c->spec, "rancher.hostname");
+	const char *ip = val_path_str(c->view, "hostAliases.ip");
+	for (size_t i = 0; i < calls->n; i++) {
+		const struct call *k = &calls->v[i];
+		if (strcmp(k->script, "patch.sh") || strcmp(k->argv[0], "kubectl") || !argv_has(k, "patch"))
+			continue;
+		got++;
+		const char *kind = k->argc > 4 ? k->argv[4] : "", *name = k->argc > 5 ? k->argv[5] : "";
+		bool known = false;
+		for (const struct val *p = patches ? patches->first : NULL; p; p = p->next)
+			known |= !strcmp(val_path_str(p, "workload"), name) && !strcmp(val_path_str(p, "kind"), kind);
+		if (!known || !argv_has_pair(k, "-n", "cattle-system"))
+			report_add(c->r, CHECK_FAIL, "argv", "patch.sh", 0, "unexpected patch call %s", join(c, k));
+		const char *patch = k->argc > 9 && !strcmp(k->argv[8], "--patch") ? k->argv[9] : "";
+		struct diags d = {0};
+		struct arena a = {0};
+		const struct node *root = json_parse(&a, "patch argument", patch, strlen(patch), &d);
+		const struct node *al = node_get(node_get(node_get(node_get(root, "spec"), "template"), "spec"), "hostAliases");
+		const struct node *e = al && al->kind == NODE_SEQ && al->count == 1 ? al->first : NULL;
+		const struct node *eip = node_get(e, "ip"), *names = node_get(e, "hostnames");
+		if (!eip || strcmp(eip->text, ip) || !names || names->count != 1 || strcmp(names->first->text, host))
+			report_add(c->r, CHECK_FAIL, "argv", "patch.sh", 0, "%s %s is patched with something other than %s -> %s",
+				   kind, name, host, ip);
+		diags_free(&d);
+		arena_free(&a);
+	}
+	if (patches && got != patches->count)
+		report_add(c->r, CHECK_FAIL, "argv", "patch.sh", 0, "%zu kubectl patch calls for %zu workloads", got, patches->count);
+	if (c->r->failed == failed)
+		report_add(c->r, CHECK_PASS, "argv", "patch.sh", 0, "%zu workloads patched with %s -> %s", got, host, ip);
+}
+
+/* tools.sh: fetches exactly the spec's URLs, links the three tools. */
+static void expect_tools(struct verify_ctx *c, const struct calls *calls)
+{
+	size_t failed = c->r->failed;
+	const char *want[6];
+	size_t n = 0;
+	const char *k = val_path_str(c->view, "tools.kubectl_url"), *h = val_path_str(c->view, "tools.helm_url");
+	want[n++] = k, want[n++] = arena_printf(&c->a, "%s.sha256", k);
+	if (val_path_bool(c->view, "tools.rke"))
+		want[n++] = val_path_str(c->view, "tools.rke_url");
+	want[n++] = h, want[n++] = arena_printf(&c->a, "%s.sha256", h);
+	size_t fetched = 0;
+	for (size_t i = 0; i < calls->n; i++) {
+		const struct call *call = &calls->v[i];
+		if (strcmp(call->script, "tools.sh") || strcmp(call->argv[0], "curl"))
+			continue;
+		fetched++;
+		const char *url = call->argv[call->argc - 1];
+		bool expected = false;
+		for (size_t w = 0; w < n; w++)
+			expected |= !strcmp(url, want[w]);
+		if (!expected)
+			report_add(c->r, CHECK_FAIL, "argv", "tools.sh", 0, "fetches %s, which the spec does not imply", url);
+	}
+	if (fetched != n)
+		report_add(c->r, CHECK_FAIL, "argv", "tools.sh", 0, "%zu downloads; the spec implies %zu", fetched, n);
+	if (c->r->failed == failed)
+		report_add(c->r, CHECK_PASS, "argv", "tools.sh", 0, "%zu downloads, each the spec's URL", fetched);
+}
+
+void check_argv(struct verify_ctx *c)
+{
+	if (!c->spec || !c->nscripts) {
+		report_add(c->r, CHECK_SKIP, "argv", NULL, 0, "needs spec.json and the scripts");
+		return;
+	}
+	char tmp[] = "/tmp/rhc-argv-XXXXXX";
+	if (!mkdtemp(tmp))
+		return;
+	char path[4096];
+	static const char *const dirs[] = {"bin", "work", "links", "tools"};
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", tmp, dirs[i]);
+		mkdir(path, 0700);
+	}
+	for (size_t i = 0; i < sizeof(recorded) / sizeof(recorded[0]); i++) {
+		snprintf(path, sizeof(path), "%s/bin/%s", tmp, recorded[i]);
+		write_text(path, recorder, 0755);
+	}
+	struct calls calls = {0};
+	for (size_t i = 0; i < c->nscripts; i++)
+		run_recorded(c, tmp, c->scripts[i].file->path, &calls);
+	if (verify_script(c, "lb-nginx.sh"))
+		expect_lb(c, &calls);
+	if (verify_script(c, "helm.sh"))
+		expect_helm(c, &calls);
+	if (verify_script(c, "patch.sh"))
+		expect_patches(c, &calls);
+	if (verify_script(c, "tools.sh"))
+		expect_tools(c, &calls);
+	free(calls.v);
+	const char *rm[] = {"rm", "-rf", tmp, NULL};
+	run_capture(rm, NULL, NULL, NULL);
+}

@@ -1,0 +1,177 @@
+/* The programs that consume the artefacts, run on them: nginx -t, kubectl
+ * patch --local, shellcheck. Each is used when on PATH; a missing one is a
+ * SKIP with the reason, or a FAIL under --require-tools. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "run.h"
+#include "verify_ctx.h"
+
+#define STREAM_MODULE "/usr/lib/nginx/modules/ngx_stream_module.so"
+
+static bool have_tool(struct verify_ctx *c, const char *check, const char *tool, const char *package)
+{
+	if (run_have(tool))
+		return true;
+	report_add(c->r, c->opt->require_tools ? CHECK_FAIL : CHECK_SKIP, check, NULL, 0,
+		   "%s is not on PATH (Debian package: %s)", tool, package);
+	return false;
+}
+
+/* nginx's first complaint is the one that matters. */
+static const char *first_line(struct buf *b)
+{
+	if (!b->len)
+		return "";
+	char *nl = strchr(b->data, '\n');
+	if (nl)
+		*nl = '\0';
+	/* drop nginx's "2026/01/01 00:00:00 [emerg] 12#12: " prefix: it never repeats */
+	char *level = strstr(b->data, "] ");
+	char *colon = level ? strstr(level, ": ") : NULL;
+	return colon && b->data[0] >= '0' && b->data[0] <= '9' ? colon + 2 : b->data;
+}
+
+/* nginx -t on the generated file, included unchanged by a wrapper that only
+ * loads the stream module and keeps the pid file private. As a normal user,
+ * in a user+network namespace, so listen 80/443 needs no privilege. */
+static void check_nginx(struct verify_ctx *c)
+{
+	if (!verify_file(c, "nginx.conf") || !have_tool(c, "nginx -t", "nginx", "nginx"))
+		return;
+	char tmp[] = "/tmp/rhc-nginx-XXXXXX";
+	if (!mkdtemp(tmp)) {
+		report_add(c->r, CHECK_FAIL, "nginx -t", "nginx.conf", 0, "cannot make a temporary directory");
+		return;
+	}
+	char wrapper[4200], conf[4200], abs_dir[4096];
+	snprintf(wrapper, sizeof(wrapper), "%s/wrapper.conf", tmp);
+	if (!realpath(c->dir, abs_dir))
+		snprintf(abs_dir, sizeof(abs_dir), "%s", c->dir);
+	snprintf(conf, sizeof(conf), "%s/nginx.conf", abs_dir);
+	FILE *f = fopen(wrapper, "w");
+	if (f) {
+		if (access(STREAM_MODULE, R_OK) == 0)
+			fprintf(f, "load_module %s;\n", STREAM_MODULE);
+		fprintf(f, "pid %s/nginx.pid;\ninclude %s;\n", tmp, conf);
+		fclose(f);
+	}
+	const char *as_root[] = {"nginx", "-t", "-q", "-p", tmp, "-c", wrapper, "-e", "stderr", NULL};
+	const char *as_user[] = {"unshare", "-r", "-n", "nginx", "-t", "-q", "-p", tmp, "-c", wrapper, "-e", "stderr", NULL};
+	struct buf err = {0};
+	int rc = run_capture(geteuid() == 0 ? as_root : as_user, NULL, NULL, &err);
+	if (rc == 0)
+		report_add(c->r, CHECK_PASS, "nginx -t", "nginx.conf", 0, "accepted by nginx with the stream module");
+	else
+		report_add(c->r, CHECK_FAIL, "nginx -t", "nginx.conf", 0, "%s", err.len ? first_line(&err) : "rejected");
+	buf_free(&err);
+	unlink(wrapper);
+	char pid[4096];
+	snprintf(pid, sizeof(pid), "%s/nginx.pid", tmp);
+	unlink(pid);
+	rmdir(tmp);
+}
+
+static const struct node *node_get(const struct node *map, const char *key)
+{
+	if (!map || map->kind != NODE_MAP)
+		return NULL;
+	for (const struct node *v = map->first; v; v = v->next)
+		if (v->key && !strcmp(v->key->text, key))
+			return v;
+	return NULL;
+}
+
+static const char deployment[] =
+	"apiVersion: apps/v1\nkind: %s\nmetadata:\n  name: %s\n  namespace: cattle-system\n"
+	"spec:\n  selector:\n    matchLabels:\n      app: %s\n  template:\n    metadata:\n"
+	"      labels:\n        app: %s\n    spec:\n      containers:\n        - name: %s\n"
+	"          image: rancher/rancher\n";
+
+/* kubectl patch --local of each patch onto a minimal manifest of its kind;
+ * the hostAliases that result must be the spec's, exactly. */
+static void check_kubectl(struct verify_ctx *c)
+{
+	const struct val *patches = c->view ? val_path(c->view, "hostAliases.patches") : NULL;
+	if (!patches || !patches->count || !have_tool(c, "kubectl patch", "kubectl", "kubernetes-client"))
+		return;
+	char tmp[] = "/tmp/rhc-kubectl-XXXXXX";
+	if (!mkdtemp(tmp))
+		return;
+	const char *host = val_path_str(c->spec, "rancher.hostname");
+	const char *ip = val_path_str(c->view, "hostAliases.ip");
+	for (const struct val *p = patches->first; p; p = p->next) {
+		const char *file = val_path_str(p, "file"), *name = val_path_str(p, "workload");
+		bool ds = !strcmp(val_path_str(p, "kind"), "daemonset");
+		const struct outfile *f = verify_file(c, file);
+		if (!f) {
+			report_add(c->r, CHECK_FAIL, "kubectl patch", file, 0, "missing");
+			continue;
+		}
+		char manifest[4096];
+		snprintf(manifest, sizeof(manifest), "%s/%s.yaml", tmp, name);
+		FILE *m = fopen(manifest, "w");
+		if (!m)
+			continue;
+		fprintf(m, deployment, ds ? "DaemonSet" : "Deployment", name, name, name, name);
+		fclose(m);
+		const char *argv[] = {"kubectl", "patch", "--local", "-f", manifest, "--type", "strategic",
+				      "-p", f->data, "-o", "json", NULL};
+		struct buf out = {0}, err = {0};
+		int rc = run_capture(argv, NULL, &out, &err);
+		if (rc != 0) {
+			report_add(c->r, CHECK_FAIL, "kubectl patch", file, 0, "kubectl patch --local failed: %s",
+				   err.len ? err.data : "no message");
+		} else {
+			struct diags d = {0};
+			struct arena a = {0};
+			const struct node *obj = json_parse(&a, "kubectl output", out.data ? out.data : "", out.len, &d);
+			const struct node *aliases = node_get(node_get(node_get(node_get(obj, "spec"), "template"), "spec"), "hostAliases");
+			const struct node *e = aliases && aliases->kind == NODE_SEQ && aliases->count == 1 ? aliases->first : NULL;
+			const struct node *eip = node_get(e, "ip"), *names = node_get(e, "hostnames");
+			bool ok = eip && !strcmp(eip->text, ip) && names && names->kind == NODE_SEQ &&
+				  names->count == 1 && !strcmp(names->first->text, host);
+			if (ok)
+				report_add(c->r, CHECK_PASS, "kubectl patch", file, 0, "%s %s gets hostAliases %s -> %s",
+					   ds ? "daemonset" : "deployment", name, host, ip);
+			else
+				report_add(c->r, CHECK_FAIL, "kubectl patch", file, 0,
+					   "after kubectl patch --local, hostAliases is not exactly [{ip: %s, hostnames: [%s]}]", ip, host);
+			diags_free(&d);
+			arena_free(&a);
+		}
+		buf_free(&out);
+		buf_free(&err);
+		unlink(manifest);
+	}
+	rmdir(tmp);
+}
+
+static void check_shellcheck(struct verify_ctx *c)
+{
+	if (!c->nscripts || !have_tool(c, "shellcheck", "shellcheck", "shellcheck"))
+		return;
+	for (size_t i = 0; i < c->nscripts; i++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", c->dir, c->scripts[i].file->path);
+		const char *argv[] = {"shellcheck", "--format=gcc", path, NULL};
+		struct buf out = {0};
+		int rc = run_capture(argv, NULL, &out, NULL);
+		if (rc == 0)
+			report_add(c->r, CHECK_PASS, "shellcheck", c->scripts[i].file->path, 0, "clean");
+		else
+			report_add(c->r, CHECK_FAIL, "shellcheck", c->scripts[i].file->path, 0, "%s",
+				   out.len ? out.data : "failed");
+		buf_free(&out);
+	}
+}
+
+void check_real_tools(struct verify_ctx *c)
+{
+	check_nginx(c);
+	check_kubectl(c);
+	check_shellcheck(c);
+}

@@ -1,0 +1,27 @@
+/* Runs a program and captures its output, with a time limit: verify's way
+ * to the real tools (bash, nginx, kubectl, shellcheck). */
+#ifndef RHC_RUN_H
+#define RHC_RUN_H
+#include <stdbool.h>
+
+#include "buf.h"
+
+#define RUN_NOT_FOUND 127
+#define RUN_TIMED_OUT (-2)
+
+struct run_opts {
+	const char *cwd;	   /* NULL: inherit */
+	const char *const *env;	   /* NULL: inherit; else the whole environment */
+	const char *input;	   /* stdin bytes (NULL: /dev/null) */
+	int timeout_s;		   /* 0: 60 seconds */
+};
+
+/* Runs ARGV[0] (searched in PATH) with ARGV. Returns its exit status,
+ * 128+signal when killed, RUN_TIMED_OUT, or -1 when it could not start. OUT
+ * and ERR (either may be NULL) receive stdout and stderr. */
+int run_capture(const char *const *argv, const struct run_opts *o, struct buf *out, struct buf *err);
+
+/* True when NAME is an executable in PATH. */
+bool run_have(const char *name);
+
+#endif

@@ -1,0 +1,279 @@
+#include "verify.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "compile.h"
+#include "json.h"
+#include "load.h"
+#include "lower.h"
+#include "run.h"
+#include "sha256.h"
+#include "verify_ctx.h"
+
+#define VERIFY_MAX_FILES 1000
+
+static const char *const script_names[] = {"tools.sh", "lb-nginx.sh", "helm.sh", "patch.sh"};
+
+const struct outfile *verify_file(const struct verify_ctx *c, const char *path)
+{
+	for (size_t i = 0; i < c->nfiles; i++)
+		if (!strcmp(c->files[i].path, path))
+			return &c->files[i];
+	return NULL;
+}
+
+const struct script *verify_script(const struct verify_ctx *c, const char *path)
+{
+	for (size_t i = 0; i < c->nscripts; i++)
+		if (!strcmp(c->scripts[i].file->path, path))
+			return &c->scripts[i];
+	return NULL;
+}
+
+const struct shell_line *script_find(const struct script *s, const char *const *prefix, size_t from,
+				     size_t *index)
+{
+	for (size_t i = from; s && i < s->nlines; i++) {
+		const struct shell_line *l = &s->lines[i];
+		size_t k = 0;
+		while (prefix[k] && k < l->nwords && !strcmp(l->words[k].text, prefix[k]))
+			k++;
+		if (!prefix[k]) {
+			if (index)
+				*index = i;
+			return l;
+		}
+	}
+	return NULL;
+}
+
+static int read_file(const char *path, struct outfile *f)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return -1;
+	struct buf b = {.limit = VERIFY_MAX_FILE};
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_put(&b, chunk, n);
+	int err = ferror(fp);
+	fclose(fp);
+	if (err || buf_failed(&b)) {
+		buf_free(&b);
+		errno = err ? EIO : EFBIG;
+		return -1;
+	}
+	f->data = buf_take(&b, &f->len);
+	return 0;
+}
+
+static int load_dir(struct verify_ctx *c, const char *rel)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s%s%s", c->dir, *rel ? "/" : "", rel);
+	DIR *dp = opendir(path);
+	if (!dp)
+		return -1;
+	struct dirent *e;
+	int rc = 0;
+	while (!rc && (e = readdir(dp))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char sub[2048], full[8192];
+		snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+		snprintf(full, sizeof(full), "%s/%s", c->dir, sub);
+		struct stat st;
+		if (lstat(full, &st))
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			rc = load_dir(c, sub);
+			continue;
+		}
+		if (c->nfiles == VERIFY_MAX_FILES) {
+			errno = EFBIG;
+			rc = -1;
+			break;
+		}
+		struct outfile *f = &c->files[c->nfiles];
+		*f = (struct outfile){.path = arena_strdup(&c->a, sub), .mode = st.st_mode & 07777};
+		if (!S_ISREG(st.st_mode)) {
+			f->data = calloc(1, 1);
+		} else if (read_file(full, f)) {
+			rc = -1;
+			break;
+		}
+		c->nfiles++;
+	}
+	closedir(dp);
+	return rc;
+}
+
+static int by_path(const void *x, const void *y)
+{
+	return strcmp(((const struct outfile *)x)->path, ((const struct outfile *)y)->path);
+}
+
+/* MANIFEST: every listed file present with its sha256, nothing unlisted. */
+static void check_integrity(struct verify_ctx *c)
+{
+	const struct outfile *m = verify_file(c, "MANIFEST");
+	if (!m) {
+		report_add(c->r, CHECK_FAIL, "integrity", "MANIFEST", 0, "missing: this is not an rhc output directory, or MANIFEST was deleted");
+		return;
+	}
+	size_t failed = c->r->failed, listed = 0;
+	bool *seen = calloc(c->nfiles + 1, sizeof(*seen));
+	if (!seen)
+		abort();
+	int line = 0;
+	for (const char *p = m->data; p < m->data + m->len; line++) {
+		const char *end = memchr(p, '\n', (size_t)(m->data + m->len - p));
+		size_t n = end ? (size_t)(end - p) : (size_t)(m->data + m->len - p);
+		char *text = arena_strndup(&c->a, p, n);
+		p += n + 1;
+		if (line == 0) {
+			if (strncmp(text, "rhc ", 4))
+				report_add(c->r, CHECK_FAIL, "integrity", "MANIFEST", 1, "first line is not 'rhc VERSION'");
+			continue;
+		}
+		if (line == 1)
+			continue; /* the spec's own hash: the spec is not in the directory */
+		if (n < 67 || text[64] != ' ' || text[65] != ' ') {
+			report_add(c->r, CHECK_FAIL, "integrity", "MANIFEST", line + 1, "malformed line");
+			continue;
+		}
+		listed++;
+		const char *path = text + 66;
+		const struct outfile *f = verify_file(c, path);
+		if (!f) {
+			report_add(c->r, CHECK_FAIL, "integrity", path, 0, "listed in MANIFEST but missing");
+			continue;
+		}
+		seen[f - c->files] = true;
+		char hex[65];
+		sha256_hex(f->data, f->len, hex);
+		if (memcmp(hex, text, 64)) {
+			((struct outfile *)f)->changed = true;
+			report_add(c->r, CHECK_FAIL, "integrity", path, 0,
+				   "changed since rhc wrote it (sha256 differs from MANIFEST); checked below as it is");
+		}
+	}
+	for (size_t i = 0; i < c->nfiles; i++)
+		if (!seen[i] && strcmp(c->files[i].path, "MANIFEST"))
+			report_add(c->r, CHECK_FAIL, "integrity", c->files[i].path, 0, "not listed in MANIFEST");
+	free(seen);
+	if (c->r->failed == failed)
+		report_add(c->r, CHECK_PASS, "integrity", "MANIFEST", 0, "%zu files match their sha256", listed);
+}
+
+/* Each parse diagnostic becomes one FAIL naming its file and line. */
+static bool report_diags(struct verify_ctx *c, const char *check, struct diags *d)
+{
+	for (size_t i = 0; i < d->count; i++)
+		report_add(c->r, d->items[i].severity == DIAG_ERROR ? CHECK_FAIL : CHECK_PASS, check,
+			   d->items[i].file, d->items[i].line, "%s%s%s", d->items[i].path ? d->items[i].path : "",
+			   d->items[i].path ? ": " : "", d->items[i].message);
+	bool ok = d->errors == 0;
+	diags_free(d);
+	return ok;
+}
+
+static void parse_spec(struct verify_ctx *c)
+{
+	const struct outfile *f = verify_file(c, "spec.json");
+	if (!f) {
+		report_add(c->r, CHECK_FAIL, "parse", "spec.json", 0, "missing: the checks against the spec are skipped");
+		return;
+	}
+	struct diags d = {0};
+	struct node *root = json_parse(&c->a, f->path, f->data, f->len, &d);
+	struct val *spec = root ? compile_check_tree(&c->a, f->path, root, &d) : NULL;
+	if (report_diags(c, "parse", &d) && spec) {
+		c->spec = spec;
+		c->view = lower_spec(&c->a, spec);
+		report_add(c->r, CHECK_PASS, "parse", "spec.json", 0, "a valid resolved spec");
+	}
+}
+
+static void parse_artefacts(struct verify_ctx *c)
+{
+	struct diags d = {0};
+	const struct outfile *f = verify_file(c, "nginx.conf");
+	if (f) {
+		c->nginx = nginx_conf_parse(&c->a, f->path, f->data, f->len, &d);
+		if (report_diags(c, "parse", &d))
+			report_add(c->r, CHECK_PASS, "parse", f->path, 0, "nginx configuration grammar");
+		else
+			c->nginx = NULL;
+	}
+	f = verify_file(c, "rancher-cluster.yml");
+	if (f) {
+		c->rke = load_yaml(&c->a, f->path, f->data, f->len, &d);
+		if (report_diags(c, "parse", &d))
+			report_add(c->r, CHECK_PASS, "parse", f->path, 0, "YAML, one mapping");
+	}
+	for (size_t i = 0; i < c->nfiles; i++) {
+		f = &c->files[i];
+		if (strncmp(f->path, "patches/", 8))
+			continue;
+		struct node *patch = json_parse(&c->a, f->path, f->data, f->len, &d);
+		if (report_diags(c, "parse", &d) && patch)
+			report_add(c->r, CHECK_PASS, "parse", f->path, 0, "strict JSON, no duplicate keys");
+	}
+	for (size_t i = 0; i < sizeof(script_names) / sizeof(script_names[0]); i++) {
+		f = verify_file(c, script_names[i]);
+		if (!f)
+			continue;
+		struct script *s = &c->scripts[c->nscripts++];
+		s->file = f;
+		s->nlines = shell_split(&c->a, f->data, f->len, &s->lines);
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", c->dir, f->path);
+		const char *argv[] = {"bash", "-n", path, NULL};
+		struct buf err = {0};
+		int rc = run_capture(argv, NULL, NULL, &err);
+		if (rc == 0)
+			report_add(c->r, CHECK_PASS, "parse", f->path, 0, "bash -n");
+		else
+			report_add(c->r, CHECK_FAIL, "parse", f->path, 0, "bash -n: %s",
+				   err.len ? err.data : "failed");
+		buf_free(&err);
+	}
+}
+
+int verify_dir(const char *dir, const struct verify_options *opt, struct report *r)
+{
+	static const struct verify_options defaults = {0};
+	struct verify_ctx c = {.dir = dir, .opt = opt ? opt : &defaults, .r = r};
+	struct stat st;
+	if (stat(dir, &st))
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	c.files = calloc(VERIFY_MAX_FILES, sizeof(*c.files));
+	if (!c.files)
+		abort();
+	int rc = load_dir(&c, "");
+	if (!rc) {
+		qsort(c.files, c.nfiles, sizeof(*c.files), by_path);
+		check_integrity(&c);
+		parse_spec(&c);
+		parse_artefacts(&c);
+		check_consistency(&c);
+		check_real_tools(&c);
+		check_argv(&c);
+	}
+	for (size_t i = 0; i < c.nfiles; i++)
+		free(c.files[i].data);
+	free(c.files);
+	arena_free(&c.a);
+	return rc;
+}

@@ -1,0 +1,584 @@
+/* compile_check: the schema (types, defaults, enums, patterns) and the rules
+ * (uniqueness, roles, versions) on small inline specs, every diagnostic
+ * compared whole. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "compile.h"
+#include "diag.h"
+#include "val.h"
+
+#define NROWS(t) (sizeof(t) / sizeof((t)[0]))
+
+/* The smallest valid spec; rows append to it from line 10 on. */
+#define BASE                                                                                      \
+	"apiVersion: rhc/v1\n"                                                                    \
+	"name: rancher\n"                                                                         \
+	"nodes:\n"                                                                                \
+	"  - name: server-01\n"                                                                   \
+	"    address: 192.168.1.11\n"                                                             \
+	"loadBalancer:\n"                                                                         \
+	"  address: 192.168.1.100\n"                                                              \
+	"rancher:\n"                                                                              \
+	"  hostname: rancher.example.com\n"
+
+/* Head of a spec whose nodes, loadBalancer or rancher a row writes itself. */
+#define HEAD                                                                                      \
+	"apiVersion: rhc/v1\n"                                                                    \
+	"name: rancher\n"
+
+struct result {
+	struct arena a;
+	struct val *spec;
+	char *diags;
+	size_t errors;
+	size_t warnings;
+};
+
+static void check(struct result *r, const char *yaml, size_t len)
+{
+	struct diags d = {0};
+	struct buf text = {0};
+	memset(r, 0, sizeof(*r));
+	r->spec = compile_check(&r->a, "spec.yml", yaml, len, &d);
+	diags_sort(&d); /* top to bottom, as rhc check prints them */
+	diags_format_text(&d, &text);
+	r->diags = buf_take(&text, NULL);
+	r->errors = d.errors;
+	r->warnings = d.warnings;
+	diags_free(&d);
+	/* a spec comes back exactly when there are no errors */
+	assert_int_equal(r->spec != NULL, r->errors == 0);
+}
+
+static void release(struct result *r)
+{
+	free(r->diags);
+	arena_free(&r->a);
+}
+
+static void expect_list(const struct val *l, const char *const *strs, const long long *ints,
+			size_t n)
+{
+	assert_non_null(l);
+	assert_int_equal(l->kind, VAL_LIST);
+	assert_int_equal(l->count, n);
+	size_t i = 0;
+	for (const struct val *v = l->first; v; v = v->next, i++) {
+		if (strs) {
+			assert_int_equal(v->kind, VAL_STR);
+			assert_string_equal(v->s, strs[i]);
+		} else {
+			assert_int_equal(v->kind, VAL_INT);
+			assert_int_equal(v->i, ints[i]);
+		}
+	}
+}
+
+/* Paths of the resolved spec and their values: every default filled in. */
+struct expect {
+	const char *path;
+	enum val_kind kind;
+	const char *s;
+	long long i;
+};
+
+static void expect_values(const struct val *spec, const struct expect *rows, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		const struct val *v = val_path(spec, rows[k].path);
+		if (!v)
+			fail_msg("%s is missing", rows[k].path);
+		if (v->kind != rows[k].kind)
+			fail_msg("%s has kind %d, expected %d", rows[k].path, v->kind, rows[k].kind);
+		switch (rows[k].kind) {
+		case VAL_STR:
+			assert_string_equal(val_path_str(spec, rows[k].path), rows[k].s);
+			assert_int_equal(v->len, strlen(rows[k].s));
+			break;
+		case VAL_INT:
+			if (val_path_int(spec, rows[k].path) != rows[k].i)
+				fail_msg("%s is %lld, expected %lld", rows[k].path, v->i, rows[k].i);
+			break;
+		case VAL_BOOL:
+			if (val_path_bool(spec, rows[k].path) != (bool)rows[k].i)
+				fail_msg("%s is %d", rows[k].path, v->b);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void test_minimal_spec(void **state)
+{
+	(void)state;
+	static const char yaml[] = BASE;
+	struct result r;
+	check(&r, yaml, sizeof(yaml) - 1);
+	assert_string_equal(r.diags, "");
+	assert_non_null(r.spec);
+	static const struct expect rows[] = {
+		{"apiVersion", VAL_STR, "rhc/v1", 0},
+		{"name", VAL_STR, "rancher", 0},
+		{"tools.os", VAL_STR, "linux", 0},
+		{"tools.arch", VAL_STR, "amd64", 0},
+		{"tools.kubectl", VAL_STR, "v1.15.3", 0},
+		{"tools.rke", VAL_STR, "v0.2.8", 0},
+		{"tools.helm", VAL_STR, "v2.14.3", 0},
+		{"kubernetes.distro", VAL_STR, "rke1", 0},
+		{"kubernetes.version", VAL_STR, "", 0},
+		{"kubernetes.sshKeyPath", VAL_STR, "~/.ssh/id_rsa", 0},
+		{"kubernetes.etcd.snapshot", VAL_BOOL, NULL, 1},
+		{"kubernetes.etcd.creation", VAL_STR, "6h", 0},
+		{"kubernetes.etcd.retention", VAL_STR, "24h", 0},
+		{"loadBalancer.name", VAL_STR, "loadbalance", 0},
+		{"loadBalancer.address", VAL_STR, "192.168.1.100", 0},
+		{"loadBalancer.image", VAL_STR, "nginx:1.14", 0},
+		{"loadBalancer.container", VAL_STR, "lb-nginx", 0},
+		{"loadBalancer.configPath", VAL_STR, "/etc/nginx-lb/nginx.conf", 0},
+		{"loadBalancer.balance", VAL_STR, "least_conn", 0},
+		{"loadBalancer.maxFails", VAL_INT, NULL, 3},
+		{"loadBalancer.failTimeout", VAL_STR, "5s", 0},
+		{"loadBalancer.workerProcesses", VAL_INT, NULL, 4},
+		{"loadBalancer.workerConnections", VAL_INT, NULL, 8192},
+		{"loadBalancer.workerRlimitNofile", VAL_INT, NULL, 40000},
+		{"loadBalancer.zone", VAL_BOOL, NULL, 1},
+		{"loadBalancer.proxyConnectTimeout", VAL_STR, "5s", 0},
+		{"loadBalancer.proxyTimeout", VAL_STR, "10m", 0},
+		{"certManager.version", VAL_STR, "v0.11.0", 0},
+		{"rancher.hostname", VAL_STR, "rancher.example.com", 0},
+		{"rancher.repo", VAL_STR, "stable", 0},
+		{"rancher.chartVersion", VAL_STR, "", 0},
+		{"rancher.replicas", VAL_INT, NULL, 3},
+		{"rancher.tls", VAL_STR, "rancher", 0},
+		{"rancher.letsEncrypt.email", VAL_STR, "", 0},
+		{"rancher.letsEncrypt.environment", VAL_STR, "production", 0},
+		{"rancher.bootstrapPasswordEnv", VAL_STR, "", 0},
+		{"hostAliases.enabled", VAL_BOOL, NULL, 1},
+		{"hostAliases.ip", VAL_STR, "", 0},
+	};
+	expect_values(r.spec, rows, NROWS(rows));
+
+	static const long long ports[] = {80, 443};
+	expect_list(val_path(r.spec, "loadBalancer.ports"), NULL, ports, 2);
+	static const char *const workloads[] = {"rancher", "cattle-cluster-agent", "cattle-node-agent"};
+	expect_list(val_path(r.spec, "hostAliases.workloads"), workloads, NULL, 3);
+
+	const struct val *nodes = val_get(r.spec, "nodes");
+	assert_non_null(nodes);
+	assert_int_equal(nodes->count, 1);
+	static const struct expect node[] = {
+		{"name", VAL_STR, "server-01", 0},
+		{"address", VAL_STR, "192.168.1.11", 0},
+		{"internalAddress", VAL_STR, "", 0},
+		{"user", VAL_STR, "rancher", 0},
+	};
+	expect_values(nodes->first, node, NROWS(node));
+	static const char *const roles[] = {"controlplane", "worker", "etcd"};
+	expect_list(val_get(nodes->first, "roles"), roles, NULL, 3);
+
+	/* members in schema order; written values keep their spot, defaults have none */
+	static const char *const keys[] = {"apiVersion", "name", "tools", "kubernetes", "nodes",
+					   "loadBalancer", "certManager", "rancher", "hostAliases"};
+	size_t i = 0;
+	for (const struct val *v = r.spec->first; v; v = v->next, i++) {
+		assert_true(i < NROWS(keys));
+		assert_string_equal(v->key, keys[i]);
+	}
+	assert_int_equal(i, NROWS(keys));
+	const struct val *name = val_get(r.spec, "name");
+	assert_int_equal(name->line, 2);
+	assert_int_equal(name->col, 7);
+	const struct val *address = val_path(r.spec, "loadBalancer.address");
+	assert_int_equal(address->line, 7);
+	assert_int_equal(address->col, 12);
+	assert_int_equal(val_path(r.spec, "tools.helm")->line, 0);
+	assert_int_equal(val_path(r.spec, "loadBalancer.ports")->line, 0);
+	release(&r);
+}
+
+/* Values are typed by the schema, never by YAML 1.1 guessing. */
+static void test_plain_words_stay_strings(void **state)
+{
+	(void)state;
+	static const char yaml[] = "apiVersion: rhc/v1\n"
+				   "name: 0755\n"
+				   "tools:\n"
+				   "kubernetes: ~\n"
+				   "nodes:\n"
+				   "  - name: 0755\n"
+				   "    address: 192.168.1.11\n"
+				   "    user: on\n"
+				   "    roles: [etcd, worker, controlplane]\n"
+				   "  - name: no\n"
+				   "    address: 192.168.1.12\n"
+				   "    user: \"off\"\n"
+				   "    internalAddress:\n"
+				   "loadBalancer:\n"
+				   "  address: 192.168.1.100\n"
+				   "  name: off\n"
+				   "  failTimeout: 10s\n"
+				   "rancher:\n"
+				   "  hostname: rancher.example.com\n"
+				   "  chartVersion: 2.3.2\n"
+				   "  letsEncrypt:\n"
+				   "    email: ''\n"
+				   "hostAliases:\n"
+				   "  workloads: []\n";
+	struct result r;
+	check(&r, yaml, sizeof(yaml) - 1);
+	assert_string_equal(r.diags, "spec.yml:6:3: warning: nodes: 2 etcd nodes: an even count "
+				     "tolerates no more failures than 1; use an odd number\n");
+	assert_non_null(r.spec);
+	static const struct expect rows[] = {
+		{"name", VAL_STR, "0755", 0},
+		{"tools.helm", VAL_STR, "v2.14.3", 0}, /* a null section takes the defaults */
+		{"kubernetes.distro", VAL_STR, "rke1", 0},
+		{"loadBalancer.name", VAL_STR, "off", 0},
+		{"loadBalancer.failTimeout", VAL_STR, "10s", 0},
+		{"rancher.chartVersion", VAL_STR, "2.3.2", 0},
+		{"rancher.letsEncrypt.email", VAL_STR, "", 0},
+	};
+	expect_values(r.spec, rows, NROWS(rows));
+	const struct val *nodes = val_get(r.spec, "nodes");
+	static const struct expect first[] = {
+		{"name", VAL_STR, "0755", 0},
+		{"user", VAL_STR, "on", 0},
+	};
+	expect_values(nodes->first, first, NROWS(first));
+	static const char *const roles[] = {"etcd", "worker", "controlplane"};
+	expect_list(val_get(nodes->first, "roles"), roles, NULL, 3);
+	static const struct expect second[] = {
+		{"name", VAL_STR, "no", 0},
+		{"user", VAL_STR, "off", 0},
+		{"internalAddress", VAL_STR, "", 0},
+	};
+	expect_values(nodes->last, second, NROWS(second));
+	expect_list(val_path(r.spec, "hostAliases.workloads"), NULL, NULL, 0);
+	release(&r);
+}
+
+struct row {
+	const char *yaml;
+	size_t len;
+	const char *diags;
+};
+#define ROW(yaml, diags) {yaml, sizeof(yaml) - 1, diags}
+
+static void run_rows(const struct row *rows, size_t n, bool valid)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct result r;
+		check(&r, rows[i].yaml, rows[i].len);
+		if ((r.spec != NULL) != valid)
+			fail_msg("row %zu: spec %s", i, r.spec ? "accepted" : "refused");
+		if (strcmp(r.diags, rows[i].diags))
+			print_error("row %zu:\n", i);
+		assert_string_equal(r.diags, rows[i].diags);
+		release(&r);
+	}
+}
+
+static void test_unknown_and_duplicate_keys(void **state)
+{
+	(void)state;
+	static const struct row rows[] = {
+		ROW(BASE "tools:\n  heml: v3.0.0\n  prot: 1\nloadBalancer2: {}\n",
+		    "spec.yml:11:3: error: tools.heml: unknown key; did you mean 'helm'?\n"
+		    "spec.yml:12:3: error: tools.prot: unknown key\n"
+		    "spec.yml:13:1: error: loadBalancer2: unknown key; did you mean 'loadBalancer'?\n"),
+		ROW(HEAD "nodes:\n  - name: a\n    adress: 10.0.0.1\nloadBalancer:\n  address: 10.0.0.2\n"
+			 "  prot: [80]\nrancher:\n  hostName: rancher.example.com\n",
+		    "spec.yml:4:5: error: nodes[0]: missing required key 'address'\n"
+		    "spec.yml:5:5: error: nodes[0].adress: unknown key; did you mean 'address'?\n"
+		    "spec.yml:8:3: error: loadBalancer.prot: unknown key; did you mean 'ports'?\n"
+		    "spec.yml:10:3: error: rancher.hostName: unknown key; did you mean 'hostname'?\n"
+		    "spec.yml:10:3: error: rancher: missing required key 'hostname'\n"),
+		ROW(BASE "name: other\n", "spec.yml:10:1: error: name: duplicate key (first at line 2)\n"),
+		ROW(BASE "tools:\n  os: linux\n  os: darwin\n",
+		    "spec.yml:12:3: error: tools.os: duplicate key (first at line 11)\n"),
+	};
+	run_rows(rows, NROWS(rows), false);
+}
+
+static void test_wrong_types(void **state)
+{
+	(void)state;
+	static const struct row rows[] = {
+		ROW(BASE "hostAliases:\n  enabled: yes\n",
+		    "spec.yml:11:12: error: hostAliases.enabled: expected true or false, got 'yes' "
+		    "(YAML 1.1 booleans are not read as booleans)\n"),
+		ROW(BASE "hostAliases:\n  enabled: \"true\"\n",
+		    "spec.yml:11:13: error: hostAliases.enabled: expected true or false, got 'true'\n"),
+		ROW(BASE "hostAliases:\n  enabled: 1\n",
+		    "spec.yml:11:12: error: hostAliases.enabled: expected true or false, got '1'\n"),
+		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer: {address: 10.0.0.2}\n"
+			 "rancher:\n  hostname: rancher.example.com\n  replicas: three\n",
+		    "spec.yml:7:13: error: rancher.replicas: expected an integer, got 'three'\n"),
+		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer:\n  address: 10.0.0.2\n"
+			 "  maxFails: \"3\"\n  workerProcesses: many\n  ports: 80\n  image: {a: 1}\n"
+			 "rancher: {hostname: rancher.example.com}\ntools: [linux]\n",
+		    "spec.yml:6:14: error: loadBalancer.maxFails: expected an integer, got the quoted string '3'\n"
+		    "spec.yml:7:20: error: loadBalancer.workerProcesses: expected an integer, got 'many'\n"
+		    "spec.yml:8:10: error: loadBalancer.ports: expected a sequence, got '80'\n"
+		    "spec.yml:9:10: error: loadBalancer.image: expected a string, got a mapping\n"
+		    "spec.yml:11:8: error: tools: expected a mapping, got a sequence\n"),
+		ROW(BASE "certManager: v0.11.0\n",
+		    "spec.yml:10:14: error: certManager: expected a mapping, got 'v0.11.0'\n"),
+		ROW(BASE "kubernetes:\n  etcd:\n    snapshot: off\n",
+		    "spec.yml:12:15: error: kubernetes.etcd.snapshot: expected true or false, got 'off' "
+		    "(YAML 1.1 booleans are not read as booleans)\n"),
+	};
+	run_rows(rows, NROWS(rows), false);
+}
+
+static void test_values_out_of_bounds(void **state)
+{
+	(void)state;
+	static const struct row rows[] = {
+		/* pattern, with the schema's own words */
+		ROW("apiVersion: rhc/v1\nname: Server_01\nnodes: [{name: a, address: 10.0.0.1}]\n"
+		    "loadBalancer: {address: 10.0.0.2}\nrancher: {hostname: rancher.example.com}\n",
+		    "spec.yml:2:7: error: name: 'Server_01' is not an RFC 1123 label (lower-case letters, "
+		    "digits and '-', at most 63, starting and ending with a letter or digit)\n"),
+		/* quotes and backslashes in a shown value are escaped */
+		ROW(BASE "kubernetes: {sshKeyPath: \"a'b\\\\c\"}\n",
+		    "spec.yml:10:27: error: kubernetes.sshKeyPath: 'a\\x27b\\x5cc' is not a path of letters, "
+		    "digits, '.', '_', '-' and '/' (optionally starting with ~/)\n"),
+		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer: {address: 10.0.0.2}\n"
+			 "rancher: {hostname: Rancher.Example.com}\n",
+		    "spec.yml:5:21: error: rancher.hostname: 'Rancher.Example.com' is not a fully qualified "
+		    "RFC 1123 host name in lower case, such as rancher.example.com\n"),
+		/* too long: the length is checked before the pattern */
+		ROW(HEAD "nodes: [{name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, "
+			 "address: 10.0.0.1}]\nloadBalancer: {address: 10.0.0.2}\n"
+			 "rancher: {hostname: rancher.example.com}\n",
+		    "spec.yml:3:16: error: nodes[0].name: is 64 characters long; at most 63 are allowed\n"),
+		/* enum, with and without a hint */
+		ROW(BASE "tools: {arch: amd46, os: windows}\n",
+		    "spec.yml:10:15: error: tools.arch: 'amd46' is not one of: amd64, arm64; did you mean 'amd64'?\n"
+		    "spec.yml:10:26: error: tools.os: 'windows' is not one of: linux, darwin\n"),
+		ROW(BASE "hostAliases: {workloads: [rancher, cattle-node-agnet]}\n",
+		    "spec.yml:10:36: error: hostAliases.workloads[1]: 'cattle-node-agnet' is not one of: "
+		    "rancher, cattle-cluster-agent, cattle-node-agent; did you mean 'cattle-node-agent'?\n"),
+		/* integers: range, leading zeros */
+		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nrancher: {hostname: rancher.example.com, "
+			 "replicas: 0}\nloadBalancer:\n  address: 10.0.0.2\n  workerConnections: 0100\n"
+			 "  ports: [80, 80, 70000, -1, 1.5]\n  maxFails: 1001\n"
+			 "  workerRlimitNofile: 99999999999999999999999\n",
+		    "spec.yml:4:52: error: rancher.replicas: '0' is out of range (1 to 100)\n"
+		    "spec.yml:7:22: error: loadBalancer.workerConnections: '0100': write integers in decimal "
+		    "without leading zeros\n"
+		    "spec.yml:8:15: error: loadBalancer.ports[1]: duplicate item '80' (also at line 8)\n"
+		    "spec.yml:8:19: error: loadBalancer.ports[2]: '70000' is out of range (1 to 65535)\n"
+		    "spec.yml:8:26: error: loadBalancer.ports[3]: '-1' is out of range (1 to 65535)\n"
+		    "spec.yml:8:30: error: loadBalancer.ports[4]: expected an integer, got '1.5'\n"
+		    "spec.yml:9:13: error: loadBalancer.maxFails: '1001' is out of range (0 to 1000)\n"
+		    "spec.yml:10:23: error: loadBalancer.workerRlimitNofile: '99999999999999999999999' is out "
+		    "of range (1 to 1048576)\n"),
+		/* addresses */
+		ROW(HEAD "nodes: [{name: a, address: 300.1.1.1, internalAddress: 'fe80::1%eth0'}]\n"
+			 "loadBalancer: {address: rancher.example.com}\n"
+			 "rancher: {hostname: rancher.example.com}\n",
+		    "spec.yml:3:28: error: nodes[0].address: '300.1.1.1' is not an IPv4 or IPv6 address\n"
+		    "spec.yml:3:57: error: nodes[0].internalAddress: 'fe80::1%eth0' is not an IPv4 or IPv6 "
+		    "address, or empty\n"
+		    "spec.yml:4:25: error: loadBalancer.address: 'rancher.example.com' is not an IPv4 or IPv6 "
+		    "address\n"),
+		/* sequences: item counts and duplicates */
+		ROW(HEAD "nodes: []\nloadBalancer: {address: 10.0.0.2}\nrancher: {hostname: rancher.example.com}\n",
+		    "spec.yml:3:8: error: nodes: needs at least 1 item\n"),
+		ROW(HEAD "nodes:\n  - name: a\n    address: 10.0.0.1\n    roles: [etcd, worker, etcd]\n"
+			 "  - name: b\n    address: 10.0.0.2\n    roles: [etcd, worker, controlplane, etcd]\n"
+			 "loadBalancer: {address: 10.0.0.3}\nrancher: {hostname: rancher.example.com}\n",
+		    "spec.yml:6:27: error: nodes[0].roles[2]: duplicate item 'etcd' (also at line 6)\n"
+		    "spec.yml:9:12: error: nodes[1].roles: has 4 items; at most 3 are allowed\n"),
+	};
+	run_rows(rows, NROWS(rows), false);
+}
+
+static void test_missing_values(void **state)
+{
+	(void)state;
+	static const struct row rows[] = {
+		ROW(HEAD, "spec.yml:1:1: error: missing required key 'nodes'\n"
+			  "spec.yml:1:1: error: missing required key 'loadBalancer'\n"
+			  "spec.yml:1:1: error: missing required key 'rancher'\n"),
+		ROW(HEAD "nodes:\n  - address: 10.0.0.1\n  - name: b\nloadBalancer: {}\nrancher: {hostname: ~}\n",
+		    "spec.yml:4:5: error: nodes[0]: missing required key 'name'\n"
+		    "spec.yml:5:5: error: nodes[1]: missing required key 'address'\n"
+		    "spec.yml:6:15: error: loadBalancer: missing required key 'address'\n"
+		    "spec.yml:7:11: error: rancher.hostname: needs a value\n"),
+		ROW("apiVersion: rhc/v2\nname: rancher\nnodes: [{name: a, address: 10.0.0.1}]\n"
+		    "loadBalancer: {address: 10.0.0.2}\nrancher: {hostname: rancher.example.com}\n",
+		    "spec.yml:1:13: error: apiVersion: 'rhc/v2' is not one of: rhc/v1; did you mean 'rhc/v1'?\n"),
+		/* an empty value points at its own line, not at the top of the file */
+		ROW("apiVersion: rhc/v1\nname:\nnodes: [{name: a, address: 10.0.0.1}]\n"
+		    "loadBalancer: {address: 10.0.0.2}\nrancher: {hostname: rancher.example.com}\n",
+		    "spec.yml:2:1: error: name: needs a value\n"),
+		/* a load error stops the check */
+		ROW("- a\n", "spec.yml:1:1: error: the spec must be a mapping at the top level, not a sequence\n"),
+		ROW("", "spec.yml:1:1: error: the spec is empty; expected a mapping (start from 'rhc init')\n"),
+	};
+	run_rows(rows, NROWS(rows), false);
+}
+
+static void test_rules_errors(void **state)
+{
+	(void)state;
+	static const struct row rows[] = {
+		/* names compare as text; addresses as addresses (IPv6 written two ways) */
+		ROW(HEAD "nodes:\n"
+			 "  - name: a\n    address: \"::1\"\n"
+			 "  - name: a\n    address: 0:0::1\n"
+			 "  - name: b\n    address: 10.0.0.1\n"
+			 "  - name: c\n    address: 10.0.0.1\n"
+			 "  - name: d\n    address: 2001:DB8::1\n"
+			 "  - name: e\n    address: 2001:db8:0:0:0:0:0:1\n"
+			 "loadBalancer: {address: 10.0.0.100}\nrancher: {hostname: rancher.example.com}\n",
+		    "spec.yml:4:3: warning: nodes: 6 etcd nodes: an even count tolerates no more failures "
+		    "than 5; use an odd number\n"
+		    "spec.yml:6:11: error: nodes[1].name: name 'a' is already used by nodes[0]\n"
+		    "spec.yml:7:14: error: nodes[1].address: address '0:0::1' is already used by nodes[0]\n"
+		    "spec.yml:11:14: error: nodes[3].address: address '10.0.0.1' is already used by nodes[2]\n"
+		    "spec.yml:15:14: error: nodes[5].address: address '2001:db8:0:0:0:0:0:1' is already "
+		    "used by nodes[4]\n"),
+		/* every role must be somewhere */
+		ROW(HEAD "nodes:\n  - name: a\n    address: 10.0.0.1\n    roles: [etcd, controlplane]\n"
+			 "  - name: b\n    address: 10.0.0.2\n    roles: [controlplane]\n"
+			 "loadBalancer: {address: 10.0.0.100}\nrancher: {hostname: rancher.example.com}\n",
+		    "spec.yml:4:3: error: nodes: no node has the role 'worker'; at least one must\n"),
+		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1, roles: [worker]}]\n"
+			 "loadBalancer: {address: 10.0.0.100}\nrancher: {hostname: rancher.example.com}\n",
+		    "spec.yml:3:8: error: nodes: no node has the role 'etcd'; at least one must\n"
+		    "spec.yml:3:8: error: nodes: no node has the role 'controlplane'; at least one must\n"),
+		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer: {address: 10.0.0.100}\n"
+			 "rancher:\n  hostname: rancher.example.com\n  tls: letsEncrypt\n",
+		    "spec.yml:7:8: error: rancher.letsEncrypt.email: tls 'letsEncrypt' needs an email address "
+		    "for the ACME account\n"),
+		ROW(BASE "kubernetes:\n  distro: rke2\n",
+		    "spec.yml:11:11: error: kubernetes.distro: distro 'rke2' is not supported yet by this "
+		    "rhc; use rke1\n"),
+		ROW(BASE "tools: {rke: v0.2.8, kubectl: v1.16.0}\nkubernetes: {version: v1.16.0-rancher1-1}\n",
+		    "spec.yml:11:23: error: kubernetes.version: rke v0.2.8 cannot install Kubernetes "
+		    "'v1.16.0-rancher1-1'; it knows v1.12.10-rancher1-2, v1.13.10-rancher1-2, "
+		    "v1.14.6-rancher1-1, v1.15.3-rancher1-1\n"),
+		ROW(BASE "tools: {helm: v5.0.0}\n",
+		    "spec.yml:10:15: error: tools.helm: Helm v5.0.0 is not supported; rhc knows Helm 2, 3 and 4\n"),
+	};
+	run_rows(rows, NROWS(rows), false);
+}
+
+/* Warnings only: the spec still comes back. */
+static void test_rules_warnings(void **state)
+{
+	(void)state;
+	static const struct row rows[] = {
+		ROW(HEAD "nodes:\n  - name: a\n    address: 10.0.0.1\n  - name: b\n    address: 10.0.0.2\n"
+			 "loadBalancer: {address: 10.0.0.100}\nrancher: {hostname: rancher.example.com}\n",
+		    "spec.yml:4:3: warning: nodes: 2 etcd nodes: an even count tolerates no more failures "
+		    "than 1; use an odd number\n"),
+		ROW(BASE "tools: {rke: v1.5.3, kubectl: v1.27.0}\n",
+		    "spec.yml:10:14: warning: tools.rke: rke v1.5.3 is not in rhc's table; its Kubernetes "
+		    "versions cannot be checked\n"),
+		ROW(BASE "tools: {kubectl: v1.18.0}\n",
+		    "spec.yml:10:18: warning: tools.kubectl: kubectl v1.18.0 is 4 minor versions from "
+		    "Kubernetes v1.14.6-rancher1-1 (the default of rke v0.2.8); kubectl supports one minor "
+		    "of skew\n"),
+		ROW(BASE "tools: {kubectl: v1.18.0}\nkubernetes: {version: v1.12.10-rancher1-2}\n",
+		    "spec.yml:10:18: warning: tools.kubectl: kubectl v1.18.0 is 6 minor versions from "
+		    "Kubernetes v1.12.10-rancher1-2 (kubernetes.version); kubectl supports one minor of skew\n"),
+		/* within one minor: silent */
+		ROW(BASE "tools: {kubectl: v1.16.0}\nkubernetes: {version: v1.15.3-rancher1-1}\n", ""),
+		ROW(BASE "tools: {kubectl: v1.13.5}\n", ""),
+		/* an unknown rke cannot judge the version it is given */
+		ROW(BASE "tools: {rke: v1.5.3, kubectl: v1.27.0}\nkubernetes: {version: v1.27.8-rancher2-1}\n",
+		    "spec.yml:10:14: warning: tools.rke: rke v1.5.3 is not in rhc's table; its Kubernetes "
+		    "versions cannot be checked\n"),
+	};
+	run_rows(rows, NROWS(rows), true);
+}
+
+/* A quoted "\0" puts a NUL byte into a value; the schema must judge the whole
+ * value, not the C string before the NUL. */
+static void test_embedded_nul(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *yaml;
+		size_t len;
+		const char *prefix; /* the first diagnostic starts so */
+	} rows[] = {
+		{BASE "tools: {os: \"linux\\0; echo pwned\"}\n",
+		 sizeof(BASE "tools: {os: \"linux\\0; echo pwned\"}\n") - 1,
+		 "spec.yml:10:14: error: tools.os: 'linux\\x00; echo pwned' is not one of: linux, darwin"},
+		{HEAD "nodes: [{name: a, address: \"10.0.0.1\\0x\"}]\nloadBalancer: {address: 10.0.0.2}\n"
+		      "rancher: {hostname: rancher.example.com}\n",
+		 sizeof(HEAD "nodes: [{name: a, address: \"10.0.0.1\\0x\"}]\nloadBalancer: {address: 10.0.0.2}\n"
+			     "rancher: {hostname: rancher.example.com}\n") - 1,
+		 "spec.yml:3:29: error: nodes[0].address: '10.0.0.1\\x00x' is not an IPv4 or IPv6 address"},
+	};
+	size_t failed = 0;
+	for (size_t i = 0; i < NROWS(rows); i++) {
+		struct result r;
+		check(&r, rows[i].yaml, rows[i].len);
+		if (r.spec || strncmp(r.diags, rows[i].prefix, strlen(rows[i].prefix))) {
+			print_error("row %zu: expected an error starting\n  %s\ngot%s:\n  %s\n", i,
+				    rows[i].prefix, r.spec ? " the spec accepted" : "", r.diags);
+			failed++;
+		}
+		release(&r);
+	}
+	assert_int_equal(failed, 0);
+}
+
+/* An empty sequence item has no token of its own; its diagnostic must still
+ * be on its line, not at the top of the file. */
+static void test_empty_item_location(void **state)
+{
+	(void)state;
+	static const char spec[] = HEAD "nodes: [{name: a, address: 10.0.0.1}]\n"
+					"rancher: {hostname: rancher.example.com}\n"
+					"loadBalancer:\n"
+					"  address: 10.0.0.2\n"
+					"  ports:\n"
+					"    - 80\n"
+					"    -\n";
+	struct arena a = {0};
+	struct diags d = {0};
+	assert_null(compile_check(&a, "spec.yml", spec, sizeof(spec) - 1, &d));
+	assert_int_equal(d.count, 1);
+	assert_string_equal(d.items[0].path, "loadBalancer.ports[1]");
+	assert_string_equal(d.items[0].message, "expected an integer, got ''");
+	int line = d.items[0].line, col = d.items[0].col;
+	diags_free(&d);
+	arena_free(&a);
+	if (line != 9)
+		fail_msg("the empty item on line 9 is reported at %d:%d", line, col);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_minimal_spec),
+		cmocka_unit_test(test_plain_words_stay_strings),
+		cmocka_unit_test(test_unknown_and_duplicate_keys),
+		cmocka_unit_test(test_wrong_types),
+		cmocka_unit_test(test_values_out_of_bounds),
+		cmocka_unit_test(test_missing_values),
+		cmocka_unit_test(test_rules_errors),
+		cmocka_unit_test(test_rules_warnings),
+		cmocka_unit_test(test_embedded_nul),
+		cmocka_unit_test(test_empty_item_location),
+	};
+	return cmocka_run_group_tests_name("check", tests, NULL, NULL);
+}

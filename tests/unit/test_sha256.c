@@ -1,0 +1,88 @@
+/* sha256.c: the FIPS 180-4 example vectors, and every padding boundary
+ * (55/56 and 63/64/65 bytes), pinned from sha256sum. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sha256.h"
+
+#define NROWS(t) (sizeof(t) / sizeof((t)[0]))
+
+static void expect_digest(const void *data, size_t len, const char *want)
+{
+	char hex[65];
+	memset(hex, 'x', sizeof(hex));
+	sha256_hex(data, len, hex);
+	assert_int_equal(hex[64], '\0');
+	assert_string_equal(hex, want);
+}
+
+static void test_vectors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *msg;
+		const char *want;
+	} rows[] = {
+		{"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+		{"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+		{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		 "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+		{"abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopq"
+		 "klmnopqrlmnopqrsmnopqrstnopqrstu",
+		 "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"},
+	};
+	for (size_t i = 0; i < NROWS(rows); i++)
+		expect_digest(rows[i].msg, strlen(rows[i].msg), rows[i].want);
+}
+
+/* N bytes of 'a': the lengths around the one- and two-block padding cases. */
+static void test_padding_boundaries(void **state)
+{
+	(void)state;
+	static const struct {
+		size_t n;
+		const char *want;
+	} rows[] = {
+		{55, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"},
+		{56, "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"},
+		{63, "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34"},
+		{64, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"},
+		{65, "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0"},
+		{1000, "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"},
+		{1000000, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
+	};
+	for (size_t i = 0; i < NROWS(rows); i++) {
+		char *buf = malloc(rows[i].n);
+		assert_non_null(buf);
+		memset(buf, 'a', rows[i].n);
+		expect_digest(buf, rows[i].n, rows[i].want);
+		free(buf);
+	}
+}
+
+/* Every byte value, high bits included (a signed-char bug would show here). */
+static void test_all_bytes(void **state)
+{
+	(void)state;
+	unsigned char buf[1024];
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)i;
+	expect_digest(buf, sizeof(buf),
+		      "785b0751fc2c53dc14a4ce3d800e69ef9ce1009eb327ccf458afe09c242c26c9");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vectors),
+		cmocka_unit_test(test_padding_boundaries),
+		cmocka_unit_test(test_all_bytes),
+	};
+	return cmocka_run_group_tests_name("sha256", tests, NULL, NULL);
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Seeded defects for `rhc verify`: build the walk-through, break one thing
+the way a hand edit would, and require verify to fail with the right check
+naming the right file. Most defects also rewrite MANIFEST to match, so only
+the semantic check can catch them.
+
+Usage: verify_defects.py RHC SPEC CASE     (CASE 'clean': verify must pass)
+"""
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+
+def sub(path, pattern, repl, count=1):
+    with open(path) as f:
+        text = f.read()
+    new, n = re.subn(pattern, repl, text, count=count, flags=re.M)
+    if n == 0:
+        raise SystemExit("FAIL: mutation found nothing to change in %s: %r" % (path, pattern))
+    with open(path, "w") as f:
+        f.write(new)
+
+
+def rehash(out):
+    """Rewrite MANIFEST for the files as they are now (hides the edit from integrity)."""
+    with open(os.path.join(out, "MANIFEST")) as f:
+        head = f.read().split("\n")[:2]
+    lines = head[:]
+    for root, _, files in os.walk(out):
+        for name in files:
+            rel = os.path.relpath(os.path.join(root, name), out)
+            if rel == "MANIFEST":
+                continue
+            with open(os.path.join(root, name), "rb") as f:
+                lines.append("%s  %s" % (hashlib.sha256(f.read()).hexdigest(), rel))
+    lines = lines[:2] + sorted(lines[2:], key=lambda l: l[66:])
+    with open(os.path.join(out, "MANIFEST"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+# name: (mutation, rehash MANIFEST?, expected check, expected file)
+DEFECTS = {
+    "upstream-ip": (lambda o: sub(o + "/nginx.conf", r"server 192\.168\.1\.12:443", "server 192.168.1.99:443"),
+                    True, "upstreams", "nginx.conf"),
+    "upstream-omits-worker": (lambda o: sub(o + "/nginx.conf", r"^ *server 192\.168\.1\.13:80 .*\n", ""),
+                              True, "upstreams", "nginx.conf"),
+    "max-fails-far-above": (lambda o: sub(o + "/nginx.conf", r"max_fails=3", "max_fails=300"),
+                            True, "upstreams", "nginx.conf"),
+    "second-hostname": (lambda o: sub(o + "/patches/cattle-node-agent.json", r'"rancher\.example\.com"', '"xxx.rancher.com"'),
+                        True, "hostname", "patches/cattle-node-agent.json"),
+    "alias-ip": (lambda o: sub(o + "/patches/rancher.json", r'"192\.168\.1\.100"', '"192.168.1.101"'),
+                 True, "alias-ip", "patches/rancher.json"),
+    "mixed-helm": (lambda o: sub(o + "/helm.sh", r"helm install \\\n    --name cert-manager \\\n",
+                                 "helm install cert-manager jetstack/cert-manager \\\n"),
+                   True, "helm-syntax", "helm.sh"),
+    "port-not-listened": (lambda o: sub(o + "/lb-nginx.sh", r"^    -p '443:443' \\\n", "    -p '443:443' \\\n    -p '8443:8443' \\\n"),
+                          True, "ports", "lb-nginx.sh"),
+    "broken-json": (lambda o: sub(o + "/patches/rancher.json", r'"hostnames": \[', '"hostnames": [,'),
+                    True, "parse", "patches/rancher.json"),
+    "duplicate-json-key": (lambda o: sub(o + "/patches/rancher.json", r'("ip": "192\.168\.1\.100",)', r'\1\n            "ip": "10.0.0.1",'),
+                           True, "parse", "patches/rancher.json"),
+    "location-in-stream": (lambda o: sub(o + "/nginx.conf", r"(proxy_pass rancher_servers_80;)", r"\1\n        location / { }"),
+                           True, "contexts", "nginx.conf"),
+    "missing-file": (lambda o: os.remove(o + "/patch.sh"), False, "integrity", "patch.sh"),
+    "unlisted-file": (lambda o: open(o + "/extra.txt", "w").write("x\n"), False, "integrity", "extra.txt"),
+    "changed-file": (lambda o: sub(o + "/RUNBOOK.md", r"^## 0\. Tools", "## 0. Tools (edited)"),
+                     False, "integrity", "RUNBOOK.md"),
+    "unquoted-value": (lambda o: sub(o + "/lb-nginx.sh", r"^image='nginx:1\.14'", "image=nginx:1.14"),
+                       True, "quoting", "lb-nginx.sh"),
+    "arch-mismatch": (lambda o: sub(o + "/tools.sh", r"rke_linux-amd64", "rke_linux-arm64", count=0),
+                      True, "tools", "tools.sh"),
+    "cert-manager-wrong-step": (lambda o: sub(o + "/helm.sh", r"^kubectl apply --validate=false -f .*\n", ""),
+                                True, "cert-manager", "helm.sh"),
+    "restart-split": (lambda o: sub(o + "/lb-nginx.sh", r"--restart=unless-stopped", "--restart =unless-stopped"),
+                      True, "ports", "lb-nginx.sh"),
+    "hostname-split-argv": (lambda o: sub(o + "/helm.sh", r"--set 'hostname=rancher\.example\.com'", "--set hostname=rancher.example.com' '"),
+                            True, "argv", "helm.sh"),
+}
+
+
+def main():
+    rhc, spec, case = sys.argv[1], sys.argv[2], sys.argv[3]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "out")
+        subprocess.run([rhc, "build", spec, "-o", out], check=True, capture_output=True)
+        if case != "clean":
+            mutate, do_rehash, check, path = DEFECTS[case]
+            mutate(out)
+            if do_rehash:
+                rehash(out)
+        r = subprocess.run([rhc, "verify", "--require-tools", out], capture_output=True, text=True)
+        print(r.stdout, end="")
+        print(r.stderr, end="", file=sys.stderr)
+        if case == "clean":
+            if r.returncode != 0 or "FAIL" in r.stdout:
+                raise SystemExit("FAIL: verify does not pass on a fresh build (exit %d)" % r.returncode)
+            if "SKIP" in r.stdout:
+                raise SystemExit("FAIL: a check was skipped under --require-tools")
+            return
+        if r.returncode != 1:
+            raise SystemExit("FAIL: verify exited %d, expected 1" % r.returncode)
+        want = re.compile(r"^FAIL %s: %s(:\d+)?: " % (re.escape(check), re.escape(path)), re.M)
+        if not want.search(r.stdout):
+            raise SystemExit("FAIL: no 'FAIL %s: %s' line" % (check, path))
+        print("ok: caught by %s in %s" % (check, path))
+
+
+if __name__ == "__main__":
+    main()
