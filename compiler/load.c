@@ -158,12 +158,17 @@ static bool attach(struct loader *l, struct node *n, struct loc loc)
 		/* libfyaml gives an empty scalar no token: use the key it belongs to,
 		 * else the item before it, else its container. */
 		const struct node *near = NULL;
-		if (l->depth > 0) {
-			const struct node *parent = l->stack[l->depth - 1];
+		const struct node *parent = l->depth > 0 ? l->stack[l->depth - 1] : NULL;
+		if (parent)
 			near = l->pending_key ? l->pending_key : parent->last ? parent->last : parent;
-		}
 		loc.line = near ? near->line : 1;
 		loc.col = near ? near->col : 1;
+		if (parent && parent->kind == NODE_SEQ && near == parent->last && near->kind == NODE_SCALAR &&
+		    n->kind == NODE_SCALAR) {
+			/* an empty block item after a one-line item: its '-' is on the next line */
+			loc.line++;
+			loc.col = loc.col > 2 ? loc.col - 2 : 1;
+		}
 	}
 	n->line = loc.line;
 	n->col = loc.col;

@@ -520,12 +520,12 @@ static void test_embedded_nul(void **state)
 	} rows[] = {
 		{BASE "tools: {os: \"linux\\0; echo pwned\"}\n",
 		 sizeof(BASE "tools: {os: \"linux\\0; echo pwned\"}\n") - 1,
-		 "spec.yml:10:14: error: tools.os: 'linux\\x00; echo pwned' is not one of: linux, darwin"},
+		 "spec.yml:10:14: error: a NUL character in a value is not allowed"},
 		{HEAD "nodes: [{name: a, address: \"10.0.0.1\\0x\"}]\nloadBalancer: {address: 10.0.0.2}\n"
 		      "rancher: {hostname: rancher.example.com}\n",
 		 sizeof(HEAD "nodes: [{name: a, address: \"10.0.0.1\\0x\"}]\nloadBalancer: {address: 10.0.0.2}\n"
 			     "rancher: {hostname: rancher.example.com}\n") - 1,
-		 "spec.yml:3:29: error: nodes[0].address: '10.0.0.1\\x00x' is not an IPv4 or IPv6 address"},
+		 "spec.yml:3:29: error: a NUL character in a value is not allowed"},
 	};
 	size_t failed = 0;
 	for (size_t i = 0; i < NROWS(rows); i++) {
