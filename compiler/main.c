@@ -15,7 +15,8 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 static const char usage_text[] =
 	"usage: rhc build SPEC -o DIR [--force] [--check]\n"
 	"       rhc check SPEC [--format text|json]\n"
-	"       rhc verify [DIR] [--require-tools] [--format text|json]\n"
+	"       rhc verify [DIR] [--require-tools] [--format text|json] [--lb]\n"
+	"                  [--cluster [--kubeconfig F] [--context C] [--wait DURATION] [--allow-exec]]\n"
 	"       rhc schema\n"
 	"       rhc init\n"
 	"       rhc --version\n"
@@ -181,6 +182,34 @@ static int cmd_build(int argc, char **argv)
 	return rc;
 }
 
+/* "90s", "10m", "1h", "2h30m" or plain seconds -> seconds; -1 when malformed. */
+static int parse_duration(const char *s)
+{
+	long total = 0;
+	if (!*s)
+		return -1;
+	while (*s) {
+		char *end;
+		long n = strtol(s, &end, 10);
+		if (end == s || n < 0 || n > 86400)
+			return -1;
+		long unit = 1;
+		if (*end == 'h')
+			unit = 3600, end++;
+		else if (*end == 'm')
+			unit = 60, end++;
+		else if (*end == 's')
+			end++;
+		else if (*end)
+			return -1;
+		total += n * unit;
+		if (total > 86400)
+			return -1;
+		s = end;
+	}
+	return (int)total;
+}
+
 static int cmd_verify(int argc, char **argv)
 {
 	const char *dir = NULL;
@@ -194,6 +223,22 @@ static int cmd_verify(int argc, char **argv)
 			json = !strcmp(f, "json");
 		} else if (!strcmp(argv[i], "--require-tools")) {
 			opt.require_tools = true;
+		} else if (!strcmp(argv[i], "--lb")) {
+			opt.lb = true;
+		} else if (!strcmp(argv[i], "--cluster")) {
+			opt.cluster = true;
+		} else if (!strcmp(argv[i], "--kubeconfig") && i + 1 < argc) {
+			opt.kubeconfig = argv[++i];
+		} else if (!strcmp(argv[i], "--context") && i + 1 < argc) {
+			opt.context = argv[++i];
+		} else if (!strcmp(argv[i], "--wait") && i + 1 < argc) {
+			opt.wait_s = parse_duration(argv[++i]);
+			if (opt.wait_s < 0)
+				return usage("--wait takes a duration such as 90s, 10m or 1h");
+		} else if (!strcmp(argv[i], "--allow-exec")) {
+			opt.allow_exec = true;
+		} else if (!strcmp(argv[i], "--verbose")) {
+			opt.verbose = true;
 		} else if (argv[i][0] == '-') {
 			return usage("unknown option for verify");
 		} else if (!dir) {
@@ -204,8 +249,15 @@ static int cmd_verify(int argc, char **argv)
 	}
 	if (!dir)
 		dir = "out";
+	if ((opt.kubeconfig || opt.context || opt.wait_s || opt.allow_exec) && !opt.cluster)
+		return usage("--kubeconfig, --context, --wait and --allow-exec go with --cluster");
 	struct report r = {0};
-	if (verify_dir(dir, &opt, &r)) {
+	int rc_io = verify_dir(dir, &opt, &r);
+	if (!rc_io && opt.lb)
+		rc_io = verify_lb(dir, &opt, &r);
+	if (!rc_io && opt.cluster)
+		rc_io = verify_cluster(dir, &opt, &r);
+	if (rc_io) {
 		fprintf(stderr, "%s: error: cannot read: %s\n", dir, strerror(errno));
 		report_free(&r);
 		return EXIT_IO;
