@@ -16,6 +16,9 @@ static char *xstrdup(const char *s)
 }
 
 static void diags_vadd(struct diags *d, enum diag_severity sev, struct loc loc, const char *path,
+		       const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+static void diags_vadd(struct diags *d, enum diag_severity sev, struct loc loc, const char *path,
 		       const char *fmt, va_list ap)
 {
 	if (sev == DIAG_ERROR)

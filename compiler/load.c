@@ -263,7 +263,11 @@ static bool handle_event(struct loader *l, struct fy_parser *fyp, struct fy_even
 		node->plain = fy_token_scalar_style(s->value) == FYSS_PLAIN;
 		node->text = arena_strndup(l->a, t ? t : "", t ? n : 0);
 		node->len = t ? n : 0;
-		return attach(l, node, token_loc(l, s->value));
+		struct loc loc = token_loc(l, s->value);
+		enum fy_scalar_style style = fy_token_scalar_style(s->value);
+		if ((style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED) && loc.col > 1)
+			loc.col--; /* libfyaml marks the first character inside the quotes */
+		return attach(l, node, loc);
 	}
 	case FYET_MAPPING_START:
 		if (!reject_decorations(l, fye->mapping_start.anchor, fye->mapping_start.tag))

@@ -610,7 +610,7 @@ static struct val *apply_integer(struct applier *ap, const struct schema *s, con
 				 const struct path *p)
 {
 	const char *t = n->text;
-	const char *digits = (*t == '-' || *t == '+') ? t + 1 : t;
+	const char *digits = *t == '-' ? t + 1 : t;
 	bool numeric = *digits && strspn(digits, "0123456789") == strlen(digits);
 	if (!n->plain || !numeric) {
 		fail(ap, n, p, "expected an integer, got %s%s", n->plain ? "" : "the quoted string ",

@@ -318,7 +318,7 @@ static void test_wrong_types(void **state)
 		    "spec.yml:11:12: error: hostAliases.enabled: expected true or false, got 'yes' "
 		    "(YAML 1.1 booleans are not read as booleans)\n"),
 		ROW(BASE "hostAliases:\n  enabled: \"true\"\n",
-		    "spec.yml:11:13: error: hostAliases.enabled: expected true or false, got 'true'\n"),
+		    "spec.yml:11:12: error: hostAliases.enabled: expected true or false, got 'true'\n"),
 		ROW(BASE "hostAliases:\n  enabled: 1\n",
 		    "spec.yml:11:12: error: hostAliases.enabled: expected true or false, got '1'\n"),
 		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer: {address: 10.0.0.2}\n"
@@ -327,7 +327,7 @@ static void test_wrong_types(void **state)
 		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer:\n  address: 10.0.0.2\n"
 			 "  maxFails: \"3\"\n  workerProcesses: many\n  ports: 80\n  image: {a: 1}\n"
 			 "rancher: {hostname: rancher.example.com}\ntools: [linux]\n",
-		    "spec.yml:6:14: error: loadBalancer.maxFails: expected an integer, got the quoted string '3'\n"
+		    "spec.yml:6:13: error: loadBalancer.maxFails: expected an integer, got the quoted string '3'\n"
 		    "spec.yml:7:20: error: loadBalancer.workerProcesses: expected an integer, got 'many'\n"
 		    "spec.yml:8:10: error: loadBalancer.ports: expected a sequence, got '80'\n"
 		    "spec.yml:9:10: error: loadBalancer.image: expected a string, got a mapping\n"
@@ -352,7 +352,7 @@ static void test_values_out_of_bounds(void **state)
 		    "digits and '-', at most 63, starting and ending with a letter or digit)\n"),
 		/* quotes and backslashes in a shown value are escaped */
 		ROW(BASE "kubernetes: {sshKeyPath: \"a'b\\\\c\"}\n",
-		    "spec.yml:10:27: error: kubernetes.sshKeyPath: 'a\\x27b\\x5cc' is not a path of letters, "
+		    "spec.yml:10:26: error: kubernetes.sshKeyPath: 'a\\x27b\\x5cc' is not a path of letters, "
 		    "digits, '.', '_', '-' and '/' (optionally starting with ~/)\n"),
 		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer: {address: 10.0.0.2}\n"
 			 "rancher: {hostname: Rancher.Example.com}\n",
@@ -390,7 +390,7 @@ static void test_values_out_of_bounds(void **state)
 			 "loadBalancer: {address: rancher.example.com}\n"
 			 "rancher: {hostname: rancher.example.com}\n",
 		    "spec.yml:3:28: error: nodes[0].address: '300.1.1.1' is not an IPv4 or IPv6 address\n"
-		    "spec.yml:3:57: error: nodes[0].internalAddress: 'fe80::1%eth0' is not an IPv4 or IPv6 "
+		    "spec.yml:3:56: error: nodes[0].internalAddress: 'fe80::1%eth0' is not an IPv4 or IPv6 "
 		    "address, or empty\n"
 		    "spec.yml:4:25: error: loadBalancer.address: 'rancher.example.com' is not an IPv4 or IPv6 "
 		    "address\n"),

@@ -86,8 +86,8 @@ static void test_good_mapping(void **state)
 	const struct node *v = member(root, "apiVersion");
 	expect_scalar(v->key, "apiVersion", true, 1, 1);
 	expect_scalar(v, "rhc/v1", true, 1, 13);
-	/* a quoted scalar is not plain; its location is its text, inside the quote */
-	expect_scalar(member(root, "name"), "quoted", false, 2, 8);
+	/* a quoted scalar is not plain; its location is its opening quote */
+	expect_scalar(member(root, "name"), "quoted", false, 2, 7);
 
 	const struct node *list = member(root, "list");
 	assert_int_equal(list->kind, NODE_SEQ);
@@ -96,7 +96,7 @@ static void test_good_mapping(void **state)
 	assert_int_equal(list->count, 2);
 	expect_scalar(list->first, "a", true, 4, 5);
 	assert_null(list->first->key);
-	expect_scalar(list->first->next, "b", false, 5, 6);
+	expect_scalar(list->first->next, "b", false, 5, 5);
 	assert_ptr_equal(list->last, list->first->next);
 	assert_null(list->last->next);
 

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# fuzz-run.sh [SECONDS]: builds the libFuzzer targets with clang, ASan and
+# UBSan (build-fuzz/), then fuzzes each for SECONDS (default 45) starting from
+# its seeds. New inputs go to a temp directory, never into the source tree.
+# Any crash, leak, hang or sanitizer report fails the run; the reproducer is
+# printed, to be added to fuzz/corpus/TARGET/ and as an error-case golden.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-45}"
+command -v clang >/dev/null || { echo "FAIL: clang is not installed (Debian: clang-14, libclang-rt-14-dev)" >&2; exit 1; }
+if [ ! -f build-fuzz/build.ninja ]; then
+    CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
+        -Dbuildtype=debugoptimized >/dev/null
+fi
+meson compile -C build-fuzz >/dev/null
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+src=$PWD
+g=$src/testdata/golden
+declare -A seeds=(
+    [spec]="$src/examples $src/testdata/errors/injection $g/minimal $g/ipv6 $g/current $g/yaml11"
+    [template]="$src/templates"
+    [escape]=""
+    [json]="$g/walkthrough/expected/patches"
+    [nginx_conf]="$g/walkthrough/expected/nginx.conf $g/ipv6/expected/nginx.conf"
+    [shell_words]="$g/walkthrough/expected/helm.sh $g/current/expected/helm.sh $g/walkthrough/expected/tools.sh"
+)
+failed=0 passed=0
+for t in spec template escape json nginx_conf shell_words; do
+    mkdir -p "$work/$t" "$work/$t-seeds"
+    cp -r fuzz/corpus/$t/. "$work/$t-seeds/"
+    for s in ${seeds[$t]}; do
+        if [ -d "$s" ]; then find "$s" -type f -exec cp {} "$work/$t-seeds/" \; ; else cp "$s" "$work/$t-seeds/"; fi
+    done
+    log="$work/$t.log"
+    rc=0
+    ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        "build-fuzz/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+        -max_len=65536 -error_exitcode=1 -timeout_exitcode=1 -print_final_stats=1 \
+        -artifact_prefix="$work/$t-" "$work/$t" "$work/$t-seeds" >"$log" 2>&1 || rc=$?
+    execs=$(awk '/stat::number_of_executed_units/ {print $NF}' "$log")
+    # libFuzzer exits 77 on a leak (meson would read it as a skip): any non-zero fails.
+    if [ "$rc" -ne 0 ]; then
+        echo "FAIL fuzz_$t (exit $rc) after ${execs:-?} executions:"
+        grep -E 'ERROR|SUMMARY|Test unit written|artifact' "$log" | head -20
+        for a in "$work/$t-"*; do [ -f "$a" ] && { echo "reproducer $a:"; od -c "$a" | head -5; }; done
+        failed=$((failed + 1))
+    else
+        echo "ok fuzz_$t: ${execs:-?} executions in ${seconds}s, no finding"
+        passed=$((passed + 1))
+    fi
+done
+echo "fuzz: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
