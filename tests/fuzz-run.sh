@@ -7,9 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-45}"
-command -v clang >/dev/null || { echo "FAIL: clang is not installed (Debian: clang-14, libclang-rt-14-dev)" >&2; exit 1; }
+command -v clang-14 >/dev/null || { echo "FAIL: clang is not installed (Debian: clang-14, libclang-rt-14-dev)" >&2; exit 1; }
 if [ ! -f build-fuzz/build.ninja ]; then
-    CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
+    CC=clang-14 meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
         -Dbuildtype=debugoptimized >/dev/null
 fi
 meson compile -C build-fuzz >/dev/null

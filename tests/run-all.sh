@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: a normal build and an ASan+UBSan build, each running
-# every meson suite (unit, golden, diag, cli, consumers). Prints one closing
-# line "N passed, N failed, N skipped".
+# every meson suite; then memcheck (valgrind) over the golden builds and error
+# cases, and a bounded libFuzzer run of every target (clang, ASan, UBSan).
+# Prints one closing line "N passed, N failed, N skipped".
+# RHC_FUZZ_SECONDS (default 30) sets the time per fuzz target; 0 skips fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +35,29 @@ run_suite() { # BUILD_DIR MESON_SETUP_ARGS...
 run_suite build
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+
+# scripts that end with "NAME: N passed, N failed"
+run_counted() { # SCRIPT ARGS...
+    local log rc=0 p f
+    log="$(mktemp)"
+    bash "$@" >"$log" 2>&1 || rc=$?
+    grep -E '^(FAIL|ok )' "$log" || true
+    p=$(awk '/ passed, .* failed/ {print $(NF-3)}' "$log" | tail -1)
+    f=$(awk '/ passed, .* failed/ {print $(NF-1)}' "$log" | tail -1)
+    if [ -z "$p" ]; then
+        tail -20 "$log"
+        p=0 f=1
+    fi
+    [ "$rc" -eq 0 ] || [ "${f:-0}" -gt 0 ] || f=1
+    echo "$1: $p ok, $f failed"
+    passed=$((passed + p))
+    failed=$((failed + f))
+    rm -f "$log"
+}
+run_counted tests/valgrind.sh "$PWD/build/rhc"
+if [ "${RHC_FUZZ_SECONDS:-30}" -gt 0 ]; then
+    run_counted tests/fuzz-run.sh "${RHC_FUZZ_SECONDS:-30}"
+fi
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
