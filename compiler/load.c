@@ -202,6 +202,29 @@ static bool attach(struct loader *l, struct node *n, struct loc loc)
 	return true;
 }
 
+/* A scalar's text, copied chunk by chunk into the arena. Not
+ * fy_token_get_text: libfyaml 0.7.12 caches long formatted text in the token
+ * and leaks it when a syntax error follows (found by fuzzing). */
+static const char *token_text(struct loader *l, struct fy_token *t, size_t *len)
+{
+	*len = 0;
+	if (!t)
+		return NULL;
+	struct fy_token_iter *it = fy_token_iter_create(t);
+	if (!it)
+		return NULL;
+	struct buf b = {0};
+	const struct fy_iter_chunk *c = NULL;
+	int err = 0;
+	while ((c = fy_token_iter_chunk_next(it, c, &err)))
+		buf_put(&b, c->str, c->len);
+	fy_token_iter_destroy(it);
+	const char *text = arena_strndup(l->a, b.data ? b.data : "", b.len);
+	*len = b.len;
+	buf_free(&b);
+	return text;
+}
+
 static bool reject_decorations(struct loader *l, struct fy_token *anchor, struct fy_token *tag)
 {
 	if (anchor) {
@@ -253,7 +276,7 @@ static bool handle_event(struct loader *l, struct fy_parser *fyp, struct fy_even
 		if (!reject_decorations(l, s->anchor, s->tag))
 			return false;
 		size_t n = 0;
-		const char *t = fy_token_get_text(s->value, &n);
+		const char *t = token_text(l, s->value, &n);
 		if (t && memchr(t, '\0', n)) {
 			load_error(l, token_loc(l, s->value), "a NUL character in a value is not allowed");
 			return false;
@@ -261,7 +284,7 @@ static bool handle_event(struct loader *l, struct fy_parser *fyp, struct fy_even
 		struct node *node = arena_alloc(l->a, sizeof(*node));
 		node->kind = NODE_SCALAR;
 		node->plain = fy_token_scalar_style(s->value) == FYSS_PLAIN;
-		node->text = arena_strndup(l->a, t ? t : "", t ? n : 0);
+		node->text = t ? t : "";
 		node->len = t ? n : 0;
 		struct loc loc = token_loc(l, s->value);
 		enum fy_scalar_style style = fy_token_scalar_style(s->value);
