@@ -13,6 +13,16 @@ bool node_is_null(const struct node *n)
 	       !strcmp(n->text, "Null") || !strcmp(n->text, "NULL");
 }
 
+const struct node *node_member(const struct node *map, const char *key)
+{
+	if (!map || map->kind != NODE_MAP)
+		return NULL;
+	for (const struct node *v = map->first; v; v = v->next)
+		if (v->key && !strcmp(v->key->text, key))
+			return v;
+	return NULL;
+}
+
 const char *node_kind_name(enum node_kind kind)
 {
 	switch (kind) {

@@ -25,5 +25,8 @@ struct node {
 /* A plain scalar that YAML 1.2 reads as null: empty, ~, null. */
 bool node_is_null(const struct node *n);
 const char *node_kind_name(enum node_kind kind);
+/* The value of KEY in mapping MAP, or NULL (also when MAP is NULL or not a
+ * mapping), so lookups chain: node_member(node_member(root, "spec"), "x"). */
+const struct node *node_member(const struct node *map, const char *key);
 
 #endif

@@ -245,13 +245,6 @@ static void compile_keyword(struct compiler *c, struct schema *s, const struct n
 
 static bool default_valid(struct compiler *c, const struct schema *s);
 
-static const struct node *member(const struct node *map, const char *key)
-{
-	for (const struct node *v = map->first; v; v = v->next)
-		if (!strcmp(v->key->text, key))
-			return v;
-	return NULL;
-}
 
 static struct schema *compile(struct compiler *c, const struct node *n)
 {
@@ -261,12 +254,12 @@ static struct schema *compile(struct compiler *c, const struct node *n)
 		bad(c, n, "a schema must be an object", NULL);
 		return s;
 	}
-	const struct node *ref = member(n, "$ref");
+	const struct node *ref = node_member(n, "$ref");
 	if (ref)
 		compile_ref(c, s, ref);
 	for (const struct node *v = n->first; v; v = v->next)
 		compile_keyword(c, s, v);
-	const struct node *req = member(n, "required");
+	const struct node *req = node_member(n, "required");
 	if (req)
 		compile_required(c, s, req);
 	if (s->unique && (s->max_items < 0 || s->max_items > UNIQUE_MAX_ITEMS))
@@ -281,7 +274,7 @@ struct schema *schema_compile(struct arena *a, const char *file, const struct no
 {
 	struct schema *r = arena_alloc(a, sizeof(*r));
 	struct compiler c = {.a = a, .d = d, .file = file, .root = r};
-	const struct node *defs = member(root, "$defs");
+	const struct node *defs = node_member(root, "$defs");
 	if (defs) {
 		r->defs = arena_alloc(a, defs->count * sizeof(*r->defs));
 		for (const struct node *v = defs->first; v; v = v->next) {

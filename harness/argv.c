@@ -257,16 +257,6 @@ static void expect_helm(struct verify_ctx *c, const struct calls *calls)
 		report_add(c->r, CHECK_PASS, "argv", "helm.sh", 0, "helm install rancher: %s", join(c, r));
 }
 
-static const struct node *node_get(const struct node *map, const char *key)
-{
-	if (!map || map->kind != NODE_MAP)
-		return NULL;
-	for (const struct node *v = map->first; v; v = v->next)
-		if (v->key && !strcmp(v->key->text, key))
-			return v;
-	return NULL;
-}
-
 /* patch.sh: one kubectl patch per workload, of the right kind, whose patch
  * argument is the hostAliases the spec implies. */
 static void expect_patches(struct verify_ctx *c, const struct calls *calls)
@@ -290,9 +280,9 @@ static void expect_patches(struct verify_ctx *c, const struct calls *calls)
 		struct diags d = {0};
 		struct arena a = {0};
 		const struct node *root = json_parse(&a, "patch argument", patch, strlen(patch), &d);
-		const struct node *al = node_get(node_get(node_get(node_get(root, "spec"), "template"), "spec"), "hostAliases");
+		const struct node *al = node_member(node_member(node_member(node_member(root, "spec"), "template"), "spec"), "hostAliases");
 		const struct node *e = al && al->kind == NODE_SEQ && al->count == 1 ? al->first : NULL;
-		const struct node *eip = node_get(e, "ip"), *names = node_get(e, "hostnames");
+		const struct node *eip = node_member(e, "ip"), *names = node_member(e, "hostnames");
 		if (!eip || strcmp(eip->text, ip) || !names || names->count != 1 || strcmp(names->first->text, host))
 			report_add(c->r, CHECK_FAIL, "argv", "patch.sh", 0, "%s %s is patched with something other than %s -> %s",
 				   kind, name, host, ip);

@@ -11,16 +11,6 @@
 
 #define NAMES_MAX 4096
 
-static const struct node *node_get(const struct node *map, const char *key)
-{
-	if (!map || map->kind != NODE_MAP)
-		return NULL;
-	for (const struct node *v = map->first; v; v = v->next)
-		if (v->key && !strcmp(v->key->text, key))
-			return v;
-	return NULL;
-}
-
 static bool seq_has(const struct node *seq, const char *s)
 {
 	for (const struct node *v = seq && seq->kind == NODE_SEQ ? seq->first : NULL; v; v = v->next)
@@ -127,11 +117,11 @@ struct worker {
 static size_t rke_workers(struct verify_ctx *c, struct worker *w, size_t max)
 {
 	size_t n = 0;
-	const struct node *nodes = node_get(c->rke, "nodes");
+	const struct node *nodes = node_member(c->rke, "nodes");
 	for (const struct node *node = nodes && nodes->kind == NODE_SEQ ? nodes->first : NULL;
 	     node && n < max; node = node->next) {
-		const struct node *addr = node_get(node, "address");
-		if (!addr || addr->kind != NODE_SCALAR || !seq_has(node_get(node, "role"), "worker"))
+		const struct node *addr = node_member(node, "address");
+		if (!addr || addr->kind != NODE_SCALAR || !seq_has(node_member(node, "role"), "worker"))
 			continue;
 		w[n++].host = strchr(addr->text, ':') ? arena_printf(&c->a, "[%s]", addr->text) : addr->text;
 	}
@@ -234,7 +224,7 @@ static void check_rke_nodes(struct verify_ctx *c)
 	if (!c->rke || !c->spec)
 		return;
 	size_t failed = c->r->failed;
-	const struct node *nodes = node_get(c->rke, "nodes");
+	const struct node *nodes = node_member(c->rke, "nodes");
 	const struct val *want = val_get(c->spec, "nodes");
 	const struct node *n = nodes && nodes->kind == NODE_SEQ ? nodes->first : NULL;
 	size_t i = 0;
@@ -244,7 +234,7 @@ static void check_rke_nodes(struct verify_ctx *c)
 				   "node %s (nodes[%zu] of spec.json) is missing", val_path_str(w, "name"), i);
 			continue;
 		}
-		const struct node *addr = node_get(n, "address"), *name = node_get(n, "hostname_override");
+		const struct node *addr = node_member(n, "address"), *name = node_member(n, "hostname_override");
 		if (!addr || strcmp(addr->text, val_path_str(w, "address")))
 			report_add(c->r, CHECK_FAIL, "nodes", "rancher-cluster.yml", n->line,
 				   "address %s, spec.json says %s", addr ? addr->text : "(none)", val_path_str(w, "address"));
@@ -374,12 +364,12 @@ static void check_hostname(struct verify_ctx *c)
 		struct diags d = {0};
 		struct arena a = {0};
 		const struct node *root = json_parse(&a, f->path, f->data, f->len, &d);
-		const struct node *spec = node_get(node_get(node_get(node_get(root, "spec"), "template"), "spec"), "hostAliases");
+		const struct node *spec = node_member(node_member(node_member(node_member(root, "spec"), "template"), "spec"), "hostAliases");
 		size_t entries = 0;
 		for (const struct node *e = spec && spec->kind == NODE_SEQ ? spec->first : NULL; e; e = e->next) {
 			entries++;
-			const struct node *eip = node_get(e, "ip");
-			const struct node *names = node_get(e, "hostnames");
+			const struct node *eip = node_member(e, "ip");
+			const struct node *names = node_member(e, "hostnames");
 			if (!eip || eip->kind != NODE_SCALAR || strcmp(eip->text, ip))
 				report_add(c->r, CHECK_FAIL, "alias-ip", f->path, eip ? eip->line : e->line,
 					   "ip %s; spec.json says %s", eip ? eip->text : "(none)", ip);

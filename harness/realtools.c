@@ -75,16 +75,6 @@ static void check_nginx(struct verify_ctx *c)
 	rmdir(tmp);
 }
 
-static const struct node *node_get(const struct node *map, const char *key)
-{
-	if (!map || map->kind != NODE_MAP)
-		return NULL;
-	for (const struct node *v = map->first; v; v = v->next)
-		if (v->key && !strcmp(v->key->text, key))
-			return v;
-	return NULL;
-}
-
 static const char deployment[] =
 	"apiVersion: apps/v1\nkind: %s\nmetadata:\n  name: %s\n  namespace: cattle-system\n"
 	"spec:\n  selector:\n    matchLabels:\n      app: %s\n  template:\n    metadata:\n"
@@ -129,9 +119,9 @@ static void check_kubectl(struct verify_ctx *c)
 			struct diags d = {0};
 			struct arena a = {0};
 			const struct node *obj = json_parse(&a, "kubectl output", out.data ? out.data : "", out.len, &d);
-			const struct node *aliases = node_get(node_get(node_get(node_get(obj, "spec"), "template"), "spec"), "hostAliases");
+			const struct node *aliases = node_member(node_member(node_member(node_member(obj, "spec"), "template"), "spec"), "hostAliases");
 			const struct node *e = aliases && aliases->kind == NODE_SEQ && aliases->count == 1 ? aliases->first : NULL;
-			const struct node *eip = node_get(e, "ip"), *names = node_get(e, "hostnames");
+			const struct node *eip = node_member(e, "ip"), *names = node_member(e, "hostnames");
 			bool ok = eip && !strcmp(eip->text, ip) && names && names->kind == NODE_SEQ &&
 				  names->count == 1 && !strcmp(names->first->text, host);
 			if (ok)
