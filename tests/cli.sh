@@ -84,4 +84,18 @@ if [ "$(id -u)" -ne 0 ]; then
     mkdir "$tmp/ro" && chmod 555 "$tmp/ro"
     expect_rc 3 "$rhc" build "$spec" -o "$tmp/ro/out"
 fi
+
+
+# the golden update mode refuses under CI and changes nothing (run on a copy)
+cp -r "$src/testdata/golden/minimal" "$tmp/golden-copy"
+rc=0
+CI=true RHC_UPDATE_GOLDEN=1 bash "$src/tests/golden.sh" "$rhc" "$tmp/golden-copy" >"$tmp/upd.out" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] && grep -q 'refused under CI' "$tmp/upd.out" || fail "RHC_UPDATE_GOLDEN ran under CI"
+diff -r "$src/testdata/golden/minimal" "$tmp/golden-copy" >/dev/null || fail "the refused update changed files"
+# and a missing golden file fails the comparison
+rm "$tmp/golden-copy/expected/patch.sh"
+rc=0
+env -u CI -u RHC_UPDATE_GOLDEN bash "$src/tests/golden.sh" "$rhc" "$tmp/golden-copy" >"$tmp/upd.out" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || fail "a missing golden file did not fail"
+echo "ok: golden update mode"
 echo "ok: cli contract"
