@@ -345,8 +345,10 @@ void check_argv(struct verify_ctx *c)
 		write_text(path, recorder, 0755);
 	}
 	struct calls calls = {0};
+	/* rehearsal/run.sh drives kind and rhc itself: not replayed here */
 	for (size_t i = 0; i < c->nscripts; i++)
-		run_recorded(c, tmp, c->scripts[i].file->path, &calls);
+		if (strcmp(c->scripts[i].file->path, "rehearsal/run.sh"))
+			run_recorded(c, tmp, c->scripts[i].file->path, &calls);
 	if (verify_script(c, "lb-nginx.sh"))
 		expect_lb(c, &calls);
 	if (verify_script(c, "helm.sh"))

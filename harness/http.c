@@ -2,23 +2,105 @@
 
 #include <curl/curl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define HTTP_DEFAULT_MAX_BODY ((size_t)16 << 20)
 
 struct sink {
 	struct buf *b;
 	size_t max;
+	bool over; /* the body passed max: the error says so */
 };
 
 static size_t on_body(char *p, size_t size, size_t n, void *user)
 {
 	struct sink *s = user;
 	size_t len = size * n;
-	if (s->b->len + len > s->max)
+	if (s->b->len + len > s->max) {
+		s->over = true;
 		return 0; /* makes curl fail with CURLE_WRITE_ERROR */
+	}
 	buf_put(s->b, p, len);
 	return buf_failed(s->b) ? 0 : len;
+}
+
+/* Headers whose values are credentials: a trace shows only their names. */
+static const char *const secret_headers[] = {"authorization", "proxy-authorization", "cookie",
+					     "set-cookie"};
+
+static bool is_secret_header(const char *line, size_t len)
+{
+	for (size_t i = 0; i < sizeof(secret_headers) / sizeof(secret_headers[0]); i++) {
+		size_t n = strlen(secret_headers[i]);
+		if (len > n && line[n] == ':' && !strncasecmp(line, secret_headers[i], n))
+			return true;
+	}
+	return false;
+}
+
+static void trace_lines(const struct http_request *r, char kind, const char *p, size_t size)
+{
+	while (size) {
+		const char *nl = memchr(p, '\n', size);
+		size_t n = nl ? (size_t)(nl - p) : size;
+		size_t shown = n && p[n - 1] == '\r' ? n - 1 : n;
+		if (!shown) {
+			/* the blank line that ends a header block */
+		} else if (kind != '*' && is_secret_header(p, shown)) {
+			char redacted[64];
+			size_t name = (size_t)((const char *)memchr(p, ':', shown) - p);
+			int len = snprintf(redacted, sizeof(redacted), "%.*s: <redacted>", (int)name, p);
+			r->trace(r->trace_ctx, kind, redacted, (size_t)len < sizeof(redacted) ? (size_t)len : sizeof(redacted) - 1);
+		} else {
+			r->trace(r->trace_ctx, kind, p, shown);
+		}
+		p += n + (nl != NULL);
+		size -= n + (nl != NULL);
+	}
+}
+
+/* curl's debug callback: notes and headers only; bodies and TLS bytes are
+ * never handed on (they can carry tokens and keys). */
+static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *user)
+{
+	(void)h;
+	const struct http_request *r = user;
+	char kind = type == CURLINFO_TEXT ? '*' : type == CURLINFO_HEADER_OUT ? '>' : type == CURLINFO_HEADER_IN ? '<' : 0;
+	if (kind)
+		trace_lines(r, kind, data, size);
+	return 0;
+}
+
+static enum http_failure classify(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_OK:
+		return HTTP_FAIL_NONE;
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return HTTP_FAIL_CONNECT;
+	case CURLE_OPERATION_TIMEDOUT:
+		return HTTP_FAIL_TIMEOUT;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_ENGINE_INITFAILED:
+	case CURLE_USE_SSL_FAILED:
+		return HTTP_FAIL_TLS;
+	case CURLE_PARTIAL_FILE:
+		return HTTP_FAIL_PARTIAL;
+	default:
+		return HTTP_FAIL_OTHER;
+	}
 }
 
 void http_global_init(void)
@@ -35,8 +117,7 @@ int http_do(const struct http_request *r, struct http_response *resp)
 		return -1;
 	}
 	struct curl_slist *headers = NULL, *resolve = NULL;
-	char auth[4096];
-	struct sink sink = {&resp->body, r->max_body ? r->max_body : HTTP_DEFAULT_MAX_BODY};
+	struct sink sink = {&resp->body, r->max_body ? r->max_body : HTTP_DEFAULT_MAX_BODY, false};
 	curl_easy_setopt(h, CURLOPT_URL, r->url);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -55,9 +136,15 @@ int http_do(const struct http_request *r, struct http_response *resp)
 	for (const char *const *hd = r->headers; hd && *hd; hd++)
 		headers = curl_slist_append(headers, *hd);
 	if (r->bearer) {
-		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", r->bearer);
+		/* any length: OIDC tokens run to several kB */
+		size_t n = strlen(r->bearer) + sizeof("Authorization: Bearer ");
+		char *auth = malloc(n);
+		if (!auth)
+			abort();
+		snprintf(auth, n, "Authorization: Bearer %s", r->bearer);
 		headers = curl_slist_append(headers, auth);
-		memset(auth, 0, sizeof(auth));
+		explicit_bzero(auth, n);
+		free(auth);
 	}
 	if (headers)
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
@@ -87,12 +174,18 @@ int http_do(const struct http_request *r, struct http_response *resp)
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
+	if (r->trace) {
+		curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
+		curl_easy_setopt(h, CURLOPT_DEBUGDATA, (void *)r);
+		curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+	}
 	CURLcode rc = curl_easy_perform(h);
+	resp->failure = classify(rc);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
 	curl_easy_getinfo(h, CURLINFO_TOTAL_TIME, &resp->seconds);
 	if (rc != CURLE_OK && !resp->error[0])
 		snprintf(resp->error, sizeof(resp->error), "%s", curl_easy_strerror(rc));
-	if (rc == CURLE_WRITE_ERROR && resp->body.len >= sink.max)
+	if (rc == CURLE_WRITE_ERROR && sink.over)
 		snprintf(resp->error, sizeof(resp->error), "response body over %zu bytes", sink.max);
 	curl_slist_free_all(headers);
 	curl_slist_free_all(resolve);

@@ -29,6 +29,22 @@ struct http_request {
 	long timeout_ms;	/* whole request; 0: 10 s */
 	long connect_timeout_ms; /* 0: 5 s */
 	size_t max_body;	/* 0: 16 MiB */
+	/* --verbose: called per line of curl's trace: KIND '*' for curl's notes,
+	 * '>' for request headers, '<' for response headers. Authorization and
+	 * cookie values arrive redacted; bodies and TLS data never arrive. */
+	void (*trace)(void *ctx, char kind, const char *line, size_t len);
+	void *trace_ctx;
+};
+
+/* Why no usable response arrived, so callers can tell a cluster that is not
+ * up yet (connect, timeout) from one that will never answer right. */
+enum http_failure {
+	HTTP_FAIL_NONE,
+	HTTP_FAIL_CONNECT, /* refused, unreachable, cannot resolve */
+	HTTP_FAIL_TIMEOUT,
+	HTTP_FAIL_TLS,	   /* handshake, certificate, key */
+	HTTP_FAIL_PARTIAL, /* the body was cut short */
+	HTTP_FAIL_OTHER,
 };
 
 struct http_response {
@@ -36,6 +52,7 @@ struct http_response {
 	struct buf body; /* owned: http_response_free */
 	char error[256]; /* why there is no response (curl's words) */
 	double seconds;	 /* total time */
+	enum http_failure failure;
 };
 
 /* Performs R. Returns 0 when a response arrived (any status), -1 otherwise

@@ -59,8 +59,11 @@ static void check_nginx(struct verify_ctx *c)
 		fprintf(f, "pid %s/nginx.pid;\ninclude %s;\n", tmp, conf);
 		fclose(f);
 	}
-	const char *as_root[] = {"nginx", "-t", "-q", "-p", tmp, "-c", wrapper, "-e", "stderr", NULL};
-	const char *as_user[] = {"unshare", "-r", "-n", "nginx", "-t", "-q", "-p", tmp, "-c", wrapper, "-e", "stderr", NULL};
+	char nginx[4096];
+	if (!run_find("nginx", nginx, sizeof(nginx)))
+		snprintf(nginx, sizeof(nginx), "nginx");
+	const char *as_root[] = {nginx, "-t", "-q", "-p", tmp, "-c", wrapper, "-e", "stderr", NULL};
+	const char *as_user[] = {"unshare", "-r", "-n", nginx, "-t", "-q", "-p", tmp, "-c", wrapper, "-e", "stderr", NULL};
 	struct buf err = {0};
 	int rc = run_capture(geteuid() == 0 ? as_root : as_user, NULL, NULL, &err);
 	if (rc == 0)

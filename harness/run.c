@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -12,24 +13,27 @@
 
 extern char **environ;
 
+const char *run_find(const char *name, char *out, size_t len)
+{
+	if (strchr(name, '/'))
+		return access(name, X_OK) == 0 && (size_t)snprintf(out, len, "%s", name) < len ? out : NULL;
+	const char *path = getenv("PATH");
+	char dirs[8192];
+	snprintf(dirs, sizeof(dirs), "%s:/usr/sbin:/sbin", path ? path : "");
+	for (const char *p = dirs; *p;) {
+		size_t n = strcspn(p, ":");
+		int w = snprintf(out, len, "%.*s/%s", (int)n, p, name);
+		if (n && w > 0 && (size_t)w < len && access(out, X_OK) == 0)
+			return out;
+		p += n + (p[n] == ':');
+	}
+	return NULL;
+}
+
 bool run_have(const char *name)
 {
-	const char *path = getenv("PATH");
-	if (strchr(name, '/'))
-		return access(name, X_OK) == 0;
-	while (path && *path) {
-		size_t n = strcspn(path, ":");
-		char full[4096];
-		if (n && n + strlen(name) + 2 < sizeof(full)) {
-			memcpy(full, path, n);
-			full[n] = '/';
-			strcpy(full + n + 1, name);
-			if (access(full, X_OK) == 0)
-				return true;
-		}
-		path += n + (path[n] == ':');
-	}
-	return false;
+	char path[4096];
+	return run_find(name, path, sizeof(path)) != NULL;
 }
 
 static long now_ms(void)

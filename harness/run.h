@@ -21,7 +21,11 @@ struct run_opts {
  * and ERR (either may be NULL) receive stdout and stderr. */
 int run_capture(const char *const *argv, const struct run_opts *o, struct buf *out, struct buf *err);
 
-/* True when NAME is an executable in PATH. */
+/* The executable NAME: searched in PATH, then in /usr/sbin and /sbin (a
+ * normal user's PATH often lacks them, and Debian puts nginx there). Writes
+ * the full path into OUT and returns OUT, or NULL when there is none. */
+const char *run_find(const char *name, char *out, size_t len);
+/* True when run_find finds NAME. */
 bool run_have(const char *name);
 
 #endif
