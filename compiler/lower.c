@@ -115,6 +115,9 @@ static struct val *lower_lb(struct arena *a, const struct val *spec, const struc
 		val_set_str(a, w, "name", val_path_str(n, "name"));
 		val_set_str(a, w, "host", bracketed(a, val_path_str(n, "address")));
 	}
+	/* nginx needs about 1 KiB of shared zone per upstream server (measured
+	 * with nginx 1.22: 197 servers fit in 256k, 997 in 1m, not in 768k). */
+	val_set_str(a, lb, "zone_size", arena_printf(a, "%zuk", 64 + workers->count));
 	struct val *ups = val_add(lb, "upstreams", val_new(a, VAL_LIST));
 	const struct val *ports = val_path(spec, "loadBalancer.ports");
 	for (const struct val *p = ports ? ports->first : NULL; p; p = p->next) {
@@ -146,6 +149,37 @@ static struct val *lower_aliases(struct arena *a, const struct val *spec)
 	return h;
 }
 
+/* kind has control-plane and worker nodes only, and runs etcd on its
+ * control planes: a node with controlplane or etcd is a control plane. The
+ * first node with the worker role takes the LB's ports and the ingress
+ * controller, as the LB forwards to the workers. Helm 2 specs get no
+ * rehearsal: tiller and Helm 2 charts do not run on the Kubernetes
+ * versions kind builds node images for. */
+static struct val *lower_rehearsal(struct arena *a, const struct val *spec, const struct val *helm)
+{
+	struct val *r = val_new(a, VAL_MAP);
+	val_set_bool(a, r, "enabled", !val_path_bool(helm, "tiller") && val_path_int(helm, "major") >= 3);
+	val_set_str(a, r, "cluster", arena_printf(a, "rhc-%s", val_path_str(spec, "name")));
+	struct val *nodes = val_add(r, "nodes", val_new(a, VAL_LIST));
+	bool ingress_taken = false;
+	for (const struct val *n = val_get(spec, "nodes")->first; n; n = n->next) {
+		const struct val *roles = val_get(n, "roles");
+		bool cp = val_list_has(roles, "controlplane") || val_list_has(roles, "etcd");
+		bool worker = val_list_has(roles, "worker");
+		struct val *k = val_add(nodes, NULL, val_new(a, VAL_MAP));
+		val_set_str(a, k, "name", val_path_str(n, "name"));
+		val_set_str(a, k, "role", cp ? "control-plane" : "worker");
+		val_set_str(a, k, "worker", worker ? "true" : "false"); /* a label value: a string */
+		val_set_bool(a, k, "ingress", worker && !ingress_taken);
+		ingress_taken |= worker;
+	}
+	struct val *ports = val_add(r, "ports", val_new(a, VAL_LIST));
+	const struct val *lb = val_path(spec, "loadBalancer.ports");
+	for (const struct val *p = lb ? lb->first : NULL; p; p = p->next)
+		val_add(ports, NULL, val_int(a, p->i));
+	return r;
+}
+
 struct val *lower_spec(struct arena *a, const struct val *spec)
 {
 	struct val *view = val_new(a, VAL_MAP);
@@ -153,10 +187,11 @@ struct val *lower_spec(struct arena *a, const struct val *spec)
 	val_set_str(a, rhc, "version", RHC_VERSION);
 	val_add(view, "spec", (struct val *)spec)->key = "spec";
 	val_add(view, "tools", lower_tools(a, spec));
-	val_add(view, "helm", lower_helm(a, spec));
+	struct val *helm = val_add(view, "helm", lower_helm(a, spec));
 	val_add(view, "certManager", lower_cert_manager(a, spec));
 	val_add(view, "rancher", lower_rancher(a, spec));
 	val_add(view, "lb", lower_lb(a, spec, val_get(spec, "nodes")));
 	val_add(view, "hostAliases", lower_aliases(a, spec));
+	val_add(view, "rehearsal", lower_rehearsal(a, spec, helm));
 	return view;
 }

@@ -9,7 +9,6 @@
 #include "versions.h"
 #include "verify_ctx.h"
 
-#define NAMES_MAX 4096
 
 static bool seq_has(const struct node *seq, const char *s)
 {
@@ -114,18 +113,32 @@ struct worker {
 	bool seen;
 };
 
-static size_t rke_workers(struct verify_ctx *c, struct worker *w, size_t max)
+static int worker_cmp(const void *a, const void *b)
 {
-	size_t n = 0;
+	return strcmp(((const struct worker *)a)->host, ((const struct worker *)b)->host);
+}
+
+/* The worker nodes of rancher-cluster.yml, sorted by host for lookups. */
+static struct worker *rke_workers(struct verify_ctx *c, size_t *count)
+{
 	const struct node *nodes = node_member(c->rke, "nodes");
-	for (const struct node *node = nodes && nodes->kind == NODE_SEQ ? nodes->first : NULL;
-	     node && n < max; node = node->next) {
+	size_t n = 0, max = nodes && nodes->kind == NODE_SEQ ? nodes->count : 0;
+	struct worker *w = arena_alloc(&c->a, (max + 1) * sizeof(*w));
+	for (const struct node *node = max ? nodes->first : NULL; node; node = node->next) {
 		const struct node *addr = node_member(node, "address");
 		if (!addr || addr->kind != NODE_SCALAR || !seq_has(node_member(node, "role"), "worker"))
 			continue;
 		w[n++].host = strchr(addr->text, ':') ? arena_printf(&c->a, "[%s]", addr->text) : addr->text;
 	}
-	return n;
+	qsort(w, n, sizeof(*w), worker_cmp);
+	*count = n;
+	return w;
+}
+
+static struct worker *find_worker(struct worker *w, size_t n, const char *host)
+{
+	struct worker key = {.host = host};
+	return bsearch(&key, w, n, sizeof(*w), worker_cmp);
 }
 
 /* Every upstream lists exactly the worker nodes of rancher-cluster.yml, on
@@ -143,8 +156,8 @@ static void check_upstreams(struct verify_ctx *c)
 	if (!bad_contexts)
 		report_add(c->r, CHECK_PASS, "contexts", "nginx.conf", 0, "every directive in its context");
 	failed = c->r->failed;
-	struct worker *workers = arena_alloc(&c->a, NAMES_MAX * sizeof(*workers));
-	size_t nworkers = rke_workers(c, workers, NAMES_MAX);
+	size_t nworkers = 0;
+	struct worker *workers = rke_workers(c, &nworkers);
 	const char *max_fails = arena_printf(&c->a, "%lld", val_path_int(c->spec, "loadBalancer.maxFails"));
 	const char *fail_timeout = val_path_str(c->spec, "loadBalancer.failTimeout");
 	const struct nginx_directive *stream = nginx_find(c->nginx, "stream");
@@ -187,14 +200,12 @@ static void check_upstreams(struct verify_ctx *c)
 			if (strcmp(s->name, "server") || !s->nargs)
 				continue;
 			const char *host = host_of(&c->a, s->args[0].text);
-			size_t i = 0;
-			while (i < nworkers && strcmp(workers[i].host, host))
-				i++;
-			if (i == nworkers)
+			struct worker *w = find_worker(workers, nworkers, host);
+			if (!w)
 				report_add(c->r, CHECK_FAIL, "upstreams", "nginx.conf", s->line,
 					   "upstream %s: %s is not a worker node of rancher-cluster.yml", up->args[0].text, host);
 			else
-				workers[i].seen = true;
+				w->seen = true;
 			if (port_of(s->args[0].text) != port)
 				report_add(c->r, CHECK_FAIL, "upstreams", "nginx.conf", s->line,
 					   "upstream %s: server port %ld differs from listen %ld", up->args[0].text,
