@@ -40,8 +40,13 @@ struct val *compile_check_tree(struct arena *a, const char *file, const struct n
 struct val *compile_check(struct arena *a, const char *file, const char *data, size_t len,
 			  struct diags *d)
 {
-	struct node *doc = load_yaml(a, file, data, len, d);
-	return doc ? compile_check_tree(a, file, doc, d) : NULL;
+	/* The YAML tree lives only until the schema has typed it: the resolved
+	 * spec copies what it keeps, so a large spec's tree is freed early. */
+	struct arena tree = {0};
+	struct node *doc = load_yaml(&tree, file, data, len, d);
+	struct val *spec = doc ? compile_check_tree(a, file, doc, d) : NULL;
+	arena_free(&tree);
+	return spec;
 }
 
 bool compile_build(const char *file, const char *data, size_t len, struct artefacts *out,

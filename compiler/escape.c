@@ -19,10 +19,30 @@ const char *escape_kind_name(enum escape_kind kind)
 	return kind_names[kind];
 }
 
+/* Bytes every escaper below passes through unchanged, written in runs: the
+ * common case is a value with nothing to escape. */
+static size_t plain_run(const char *s, size_t n, const char *special)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f || strchr(special, c))
+			break;
+		i++;
+	}
+	return i;
+}
+
 void escape_json_string(struct buf *out, const char *s, size_t n)
 {
 	buf_putc(out, '"');
 	for (size_t i = 0; i < n; i++) {
+		size_t run = plain_run(s + i, n - i, "\"\\");
+		if (run) {
+			buf_put(out, s + i, run);
+			i += run - 1;
+			continue;
+		}
 		unsigned char c = (unsigned char)s[i];
 		switch (c) {
 		case '"':
@@ -54,6 +74,12 @@ void escape_yaml_string(struct buf *out, const char *s, size_t n)
 {
 	buf_putc(out, '"');
 	for (size_t i = 0; i < n; i++) {
+		size_t run = plain_run(s + i, n - i, "\"\\");
+		if (run) {
+			buf_put(out, s + i, run);
+			i += run - 1;
+			continue;
+		}
 		unsigned char c = (unsigned char)s[i];
 		if (c == '"' || c == '\\') {
 			buf_putc(out, '\\');
@@ -94,11 +120,15 @@ void escape_yaml_string(struct buf *out, const char *s, size_t n)
 void escape_sh_word(struct buf *out, const char *s, size_t n)
 {
 	buf_putc(out, '\'');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\'')
+	for (size_t i = 0; i < n;) {
+		const char *q = memchr(s + i, '\'', n - i);
+		size_t run = q ? (size_t)(q - (s + i)) : n - i;
+		buf_put(out, s + i, run);
+		i += run;
+		if (q) {
 			buf_puts(out, "'\\''");
-		else
-			buf_putc(out, s[i]);
+			i++;
+		}
 	}
 	buf_putc(out, '\'');
 }
