@@ -27,6 +27,8 @@ static bool buf_reserve(struct buf *b, size_t n)
 	size_t cap = b->cap ? b->cap : 256;
 	while (cap < b->len + n + 1)
 		cap *= 2;
+	if (cap > limit + 1)
+		cap = limit + 1;
 	char *p = realloc(b->data, cap);
 	if (!p) {
 		buf_fail(b);
@@ -39,6 +41,13 @@ static bool buf_reserve(struct buf *b, size_t n)
 
 void buf_put(struct buf *b, const char *s, size_t n)
 {
+	/* Fast path: room left. cap never exceeds limit + 1 (buf_reserve). */
+	if (n < b->cap - b->len) {
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return;
+	}
 	if (!buf_reserve(b, n))
 		return;
 	memcpy(b->data + b->len, s, n);
@@ -53,6 +62,11 @@ void buf_puts(struct buf *b, const char *s)
 
 void buf_putc(struct buf *b, char c)
 {
+	if (1 < b->cap - b->len) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return;
+	}
 	buf_put(b, &c, 1);
 }
 

@@ -135,6 +135,7 @@ struct loader {
 	struct node *root;
 	int documents;
 	bool failed;
+	struct fy_token_iter *it; /* one iterator for every scalar */
 };
 
 /* line 0 means "no mark": attach() then places the node next to its neighbours. */
@@ -218,17 +219,26 @@ static bool attach(struct loader *l, struct node *n, struct loc loc)
 static const char *token_text(struct loader *l, struct fy_token *t, size_t *len)
 {
 	*len = 0;
-	if (!t)
+	if (!t || !l->it)
 		return NULL;
-	struct fy_token_iter *it = fy_token_iter_create(t);
-	if (!it)
-		return NULL;
-	struct buf b = {0};
-	const struct fy_iter_chunk *c = NULL;
+	fy_token_iter_start(t, l->it);
 	int err = 0;
-	while ((c = fy_token_iter_chunk_next(it, c, &err)))
+	/* One chunk, the usual case, goes straight into the arena. A chunk is
+	 * valid only until the next call, so the first one is copied first. */
+	const struct fy_iter_chunk *c = fy_token_iter_chunk_next(l->it, NULL, &err);
+	const char *first = arena_strndup(l->a, c ? c->str : "", c ? c->len : 0);
+	size_t first_len = c ? c->len : 0;
+	c = c ? fy_token_iter_chunk_next(l->it, c, &err) : NULL;
+	if (!c) {
+		fy_token_iter_finish(l->it);
+		*len = first_len;
+		return first;
+	}
+	struct buf b = {0};
+	buf_put(&b, first, first_len);
+	for (; c; c = fy_token_iter_chunk_next(l->it, c, &err))
 		buf_put(&b, c->str, c->len);
-	fy_token_iter_destroy(it);
+	fy_token_iter_finish(l->it);
 	const char *text = arena_strndup(l->a, b.data ? b.data : "", b.len);
 	*len = b.len;
 	buf_free(&b);
@@ -373,7 +383,7 @@ struct node *load_yaml(struct arena *a, const char *file, const char *data, size
 		return NULL;
 	}
 
-	struct loader l = {.a = a, .file = file, .d = d};
+	struct loader l = {.a = a, .file = file, .d = d, .it = fy_token_iter_create(NULL)};
 	struct fy_event *fye;
 	while (!l.failed && (fye = fy_parser_parse(fyp))) {
 		handle_event(&l, fyp, fye);
@@ -387,6 +397,8 @@ struct node *load_yaml(struct arena *a, const char *file, const char *data, size
 	}
 	fy_parser_destroy(fyp);
 	fy_diag_unref(diag);
+	if (l.it)
+		fy_token_iter_destroy(l.it);
 	if (l.failed)
 		return NULL;
 	if (!l.root) {

@@ -161,6 +161,8 @@ static struct val *lower_rehearsal(struct arena *a, const struct val *spec, cons
 	val_set_bool(a, r, "enabled", !val_path_bool(helm, "tiller") && val_path_int(helm, "major") >= 3);
 	val_set_str(a, r, "cluster", arena_printf(a, "rhc-%s", val_path_str(spec, "name")));
 	struct val *nodes = val_add(r, "nodes", val_new(a, VAL_LIST));
+	if (!val_path_bool(r, "enabled"))
+		return r; /* not rendered: no per-node view (45 MB at 100,000 nodes) */
 	bool ingress_taken = false;
 	for (const struct val *n = val_get(spec, "nodes")->first; n; n = n->next) {
 		const struct val *roles = val_get(n, "roles");

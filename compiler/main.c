@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "assets.h"
 #include "compile.h"
@@ -36,12 +37,18 @@ static const struct {
 		  "  DIR that differs (exit 1), writing nothing.\n"},
 	{"check", "rhc check SPEC [--format text|json]\n"
 		  "  Validates SPEC and prints every diagnostic as FILE:LINE:COL: error: PATH: MESSAGE.\n"},
-	{"verify", "rhc verify [DIR] [--require-tools] [--format text|json]\n"
+	{"verify", "rhc verify [DIR] [--require-tools] [--format text|json] [--lb]\n"
+		   "           [--cluster [--kubeconfig F] [--context C] [--wait DURATION] [--allow-exec]]\n"
 		   "  Proves a built DIR (default out/) right, reading only what is in it: MANIFEST\n"
 		   "  integrity, each artefact parsed, the artefacts consistent with each other and\n"
 		   "  with spec.json, then the real tools (nginx -t, kubectl patch --local,\n"
 		   "  shellcheck) when on PATH, and each script run against recorders. One line per\n"
-		   "  check; exit 0 only when none failed. --require-tools: a missing tool fails.\n"},
+		   "  check; exit 0 only when none failed. --require-tools: a missing tool fails.\n"
+		   "  --lb: also runs nginx.conf in a real nginx on loopback against backends inside\n"
+		   "  rhc, and checks balancing and failover.\n"
+		   "  --cluster: also asks the Kubernetes API (kubeconfig: --kubeconfig, $KUBECONFIG\n"
+		   "  or ~/.kube/config; --context) whether the install is what spec.json says;\n"
+		   "  --wait DURATION polls until ready; --allow-exec runs exec credential plugins.\n"},
 	{"schema", "rhc schema\n  Prints the spec's JSON Schema (draft 2020-12), for editors.\n"},
 	{"init", "rhc init\n  Prints a commented example spec (the walk-through's setup).\n"},
 };
@@ -75,6 +82,13 @@ static char *read_spec(const char *path, size_t *len)
 	if (!f)
 		return NULL;
 	struct buf b = {.limit = LOAD_MAX_BYTES + 1};
+	/* A regular file: one buffer of its size, not doublings up to twice it. */
+	struct stat st;
+	if (f != stdin && !fstat(fileno(f), &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (size_t)st.st_size <= LOAD_MAX_BYTES) {
+		b.data = malloc((size_t)st.st_size + 2);
+		b.cap = b.data ? (size_t)st.st_size + 2 : 0;
+	}
 	char chunk[65536];
 	size_t n;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && !buf_failed(&b)) {

@@ -29,6 +29,8 @@ static const struct artefact_rule rules[] = {
 	{"patches/{}.json", "templates/patch.json.tmpl", ESC_JSON, 0644, "hostAliases.patches", NULL},
 	{"patch.sh", "templates/patch.sh.tmpl", ESC_SH, 0755, NULL, NULL},
 	{"RUNBOOK.md", "templates/RUNBOOK.md.tmpl", ESC_MD, 0644, NULL, NULL},
+	{"rehearsal/kind-config.yaml", "templates/kind-config.yaml.tmpl", ESC_YAML, 0644, NULL, "rehearsal.enabled"},
+	{"rehearsal/run.sh", "templates/rehearsal-run.sh.tmpl", ESC_SH, 0755, NULL, "rehearsal.enabled"},
 };
 
 static void add(struct artefacts *a, const char *path, char *data, size_t len, int mode)

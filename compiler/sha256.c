@@ -1,8 +1,16 @@
+/* SHA-256 with the x86 SHA extensions when the CPU has them (cpuid leaf 7
+ * EBX bit 29, with SSSE3 and SSE4.1), the portable code otherwise. The
+ * hash of every output byte is on rhc build's path (MANIFEST): the
+ * extensions make it about 5x faster. */
 #include "sha256.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -17,24 +25,93 @@ static const uint32_t K[64] = {
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
-static void block(uint32_t h[8], const unsigned char *p)
+static void blocks_c(uint32_t h[8], const unsigned char *p, size_t nblocks)
 {
-	uint32_t w[64];
-	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (int i = 16; i < 64; i++) {
-		uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
-		uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
-		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	for (; nblocks--; p += 64) {
+		uint32_t w[64];
+		for (int i = 0; i < 16; i++)
+			w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+			       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+		for (int i = 16; i < 64; i++) {
+			uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+			uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+			w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+		}
+		uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
+		for (int i = 0; i < 64; i++) {
+			uint32_t t1 = k + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
+			uint32_t t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+			k = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
+		}
+		h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += k;
 	}
-	uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
-	for (int i = 0; i < 64; i++) {
-		uint32_t t1 = k + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
-		uint32_t t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-		k = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("sha,sse4.1,ssse3")))
+static void blocks_ni(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+	const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+	__m128i tmp = _mm_loadu_si128((const __m128i *)&h[0]);
+	__m128i s1 = _mm_loadu_si128((const __m128i *)&h[4]);
+	tmp = _mm_shuffle_epi32(tmp, 0xB1);	/* CDAB */
+	s1 = _mm_shuffle_epi32(s1, 0x1B);	/* EFGH */
+	__m128i s0 = _mm_alignr_epi8(tmp, s1, 8); /* ABEF */
+	s1 = _mm_blend_epi16(s1, tmp, 0xF0);	/* CDGH */
+	for (; nblocks--; p += 64) {
+		__m128i abef = s0, cdgh = s1, m[16];
+		for (int g = 0; g < 16; g++) {
+			if (g < 4)
+				m[g] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)), mask);
+			else
+				m[g] = _mm_sha256msg2_epu32(
+					_mm_add_epi32(_mm_sha256msg1_epu32(m[g - 4], m[g - 3]),
+						      _mm_alignr_epi8(m[g - 1], m[g - 2], 4)),
+					m[g - 1]);
+			__m128i msg = _mm_add_epi32(m[g], _mm_loadu_si128((const __m128i *)&K[4 * g]));
+			s1 = _mm_sha256rnds2_epu32(s1, s0, msg);
+			s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(msg, 0x0E));
+		}
+		s0 = _mm_add_epi32(s0, abef);
+		s1 = _mm_add_epi32(s1, cdgh);
 	}
-	h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += k;
+	tmp = _mm_shuffle_epi32(s0, 0x1B);	/* FEBA */
+	s1 = _mm_shuffle_epi32(s1, 0xB1);	/* DCHG */
+	s0 = _mm_blend_epi16(tmp, s1, 0xF0);	/* DCBA */
+	s1 = _mm_alignr_epi8(s1, tmp, 8);	/* ABEF */
+	_mm_storeu_si128((__m128i *)&h[0], s0);
+	_mm_storeu_si128((__m128i *)&h[4], s1);
+}
+
+static int have_sha_ni(void)
+{
+	static int cached = -1;
+	if (cached < 0) {
+		unsigned a, b, c, d;
+		int ok = __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 19)) && (c & (1u << 9));
+		ok = ok && __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
+		cached = ok;
+	}
+	return cached;
+}
+#endif
+
+static bool portable_only;
+
+void sha256_force_portable(bool on)
+{
+	portable_only = on;
+}
+
+static void blocks(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+#if defined(__x86_64__)
+	if (!portable_only && have_sha_ni()) {
+		blocks_ni(h, p, nblocks);
+		return;
+	}
+#endif
+	blocks_c(h, p, nblocks);
 }
 
 void sha256_hex(const void *data, size_t len, char hex[65])
@@ -42,9 +119,9 @@ void sha256_hex(const void *data, size_t len, char hex[65])
 	uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 			 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
 	const unsigned char *p = data;
-	size_t left = len;
-	for (; left >= 64; left -= 64, p += 64)
-		block(h, p);
+	size_t full = len / 64, left = len % 64;
+	blocks(h, p, full);
+	p += full * 64;
 	unsigned char tail[128] = {0};
 	memcpy(tail, p, left);
 	tail[left] = 0x80;
@@ -52,9 +129,7 @@ void sha256_hex(const void *data, size_t len, char hex[65])
 	uint64_t bits = (uint64_t)len * 8;
 	for (int i = 0; i < 8; i++)
 		tail[tlen - 1 - i] = (unsigned char)(bits >> (8 * i));
-	block(h, tail);
-	if (tlen == 128)
-		block(h, tail + 64);
+	blocks(h, tail, tlen / 64);
 	for (int i = 0; i < 8; i++)
 		snprintf(hex + 8 * i, 9, "%08x", h[i]);
 }

@@ -41,6 +41,9 @@ struct tpl {
 	struct frame stack[TEMPLATE_MAX_DEPTH];
 	int depth;
 	bool failed;
+	size_t pos_off; /* pos_of's cursor */
+	int pos_line;
+	int pos_col;
 };
 
 static struct loc tpl_loc(const struct tpl *t, int line, int col)
@@ -61,15 +64,20 @@ static void push_tok(struct tpl *t, struct tok tok)
 	t->toks.v[t->toks.n++] = tok;
 }
 
-static void pos_of(const struct tpl *t, size_t off, int *line, int *col)
+/* Line and column of byte OFF. Tags come in order, so each call goes on
+ * from the previous one instead of rescanning the template from its start. */
+static void pos_of(struct tpl *t, size_t off, int *line, int *col)
 {
-	*line = 1, *col = 1;
-	for (size_t i = 0; i < off; i++) {
+	if (off < t->pos_off || !t->pos_line)
+		t->pos_off = 0, t->pos_line = 1, t->pos_col = 1;
+	for (size_t i = t->pos_off; i < off; i++) {
 		if (t->text[i] == '\n')
-			(*line)++, *col = 1;
+			t->pos_line++, t->pos_col = 1;
 		else if (((unsigned char)t->text[i] & 0xC0) != 0x80)
-			(*col)++; /* columns count characters, as in spec diagnostics */
+			t->pos_col++; /* columns count characters, as in spec diagnostics */
 	}
+	t->pos_off = off;
+	*line = t->pos_line, *col = t->pos_col;
 }
 
 static bool is_blank(const char *s, size_t n)

@@ -49,6 +49,9 @@ struct round {
 };
 
 static void add(struct round *rd, enum check_status st, const char *check, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
+static void add(struct round *rd, enum check_status st, const char *check, const char *fmt, va_list ap)
 {
 	char msg[1024];
 	vsnprintf(msg, sizeof(msg), fmt, ap);

@@ -12,7 +12,8 @@ if [ ! -f build-fuzz/build.ninja ]; then
     CC=clang-14 meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
         -Dbuildtype=debugoptimized >/dev/null
 fi
-meson compile -C build-fuzz >/dev/null
+meson compile -C build-fuzz >"${TMPDIR:-/tmp}/rhc-fuzz-build.log" 2>&1 ||
+    { grep -E 'error' "${TMPDIR:-/tmp}/rhc-fuzz-build.log" | head -20; echo "fuzz: 0 passed, 1 failed"; exit 1; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 src=$PWD
