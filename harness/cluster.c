@@ -288,7 +288,7 @@ static void ingress_hosts(const struct node *ing, const char *want, struct buf *
 		*wrong += !h || strcmp(h, want);
 	}
 	for (const struct node *t = tls && tls->kind == NODE_SEQ ? tls->first : NULL; t; t = t->next) {
-		const struct node *hs = kube_member(t, "hosts");
+		const struct node *hs = node_member(t, "hosts");
 		for (const struct node *h = hs && hs->kind == NODE_SEQ ? hs->first : NULL; h; h = h->next)
 			if (h->kind == NODE_SCALAR && strcmp(h->text, want)) {
 				buf_printf(found, "%stls %s", found->len ? ", " : "", h->text);
@@ -359,7 +359,7 @@ static void check_aliases_of(struct round *rd, const char *what, const struct no
 	size_t good = 0;
 	struct buf others = {0};
 	for (const struct node *e = aliases && aliases->kind == NODE_SEQ ? aliases->first : NULL; e; e = e->next) {
-		const struct node *names = kube_member(e, "hostnames");
+		const struct node *names = node_member(e, "hostnames");
 		const char *eip = kube_scalar(e, "ip");
 		bool named = false;
 		for (const struct node *h = names && names->kind == NODE_SEQ ? names->first : NULL; h; h = h->next)

@@ -18,7 +18,7 @@ const struct node *kube_path(const struct node *obj, const char *path)
 			return NULL;
 		memcpy(part, path, n);
 		part[n] = '\0';
-		v = kube_member(v, part);
+		v = node_member(v, part);
 		path += n + (path[n] == '.');
 	}
 	return v;

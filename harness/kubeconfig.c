@@ -66,19 +66,9 @@ static void wipe_free(char *p, size_t n)
 	free(p);
 }
 
-const struct node *kube_member(const struct node *map, const char *key)
-{
-	if (!map || map->kind != NODE_MAP)
-		return NULL;
-	for (const struct node *v = map->first; v; v = v->next)
-		if (v->key && !strcmp(v->key->text, key))
-			return v;
-	return NULL;
-}
-
 const char *kube_scalar(const struct node *map, const char *key)
 {
-	const struct node *v = kube_member(map, key);
+	const struct node *v = node_member(map, key);
 	if (!v || v->kind != NODE_SCALAR || node_is_null(v))
 		return NULL;
 	return v->text;
@@ -261,12 +251,12 @@ static const struct node *kc_find(const struct kc *kc, const char *list, const c
 {
 	*from = NULL;
 	for (size_t i = 0; i < kc->n; i++) {
-		const struct node *l = kube_member(kc->files[i].root, list);
+		const struct node *l = node_member(kc->files[i].root, list);
 		for (const struct node *e = l && l->kind == NODE_SEQ ? l->first : NULL; e; e = e->next) {
 			const char *n = kube_scalar(e, "name");
 			if (n && !strcmp(n, name)) {
 				*from = &kc->files[i];
-				return kube_member(e, item);
+				return node_member(e, item);
 			}
 		}
 	}
@@ -437,7 +427,7 @@ static int take_exec_credential(struct kc *kc, const struct node *cred, const ch
 	if (!kind || strcmp(kind, "ExecCredential") || !version || strcmp(version, api))
 		return fail(kc, "credential program '%s' for user '%s' did not print an ExecCredential of %s",
 			    cmd, user, api);
-	const struct node *status = kube_member(cred, "status");
+	const struct node *status = node_member(cred, "status");
 	const char *token = given(status, "token");
 	const char *cert = given(status, "clientCertificateData"), *key = given(status, "clientKeyData");
 	if (!token && !(cert && key))
@@ -485,7 +475,7 @@ static int run_exec(struct kc *kc, const struct kc_file *f, const struct node *e
 			    "credential programs without one", f->path, user);
 	const char *argv[EXEC_MAX_ARGS + 2] = {strchr(cmd, '/') ? kc_path(kc, f, cmd) : cmd};
 	size_t argc = 1;
-	const struct node *args = kube_member(exec, "args");
+	const struct node *args = node_member(exec, "args");
 	for (const struct node *a = args && args->kind == NODE_SEQ ? args->first : NULL; a; a = a->next) {
 		if (argc > EXEC_MAX_ARGS || a->kind != NODE_SCALAR)
 			return fail(kc, "%s: user '%s': exec args must be at most %d strings", f->path, user, EXEC_MAX_ARGS);
@@ -493,7 +483,7 @@ static int run_exec(struct kc *kc, const struct kc_file *f, const struct node *e
 	}
 	const char *over[EXEC_MAX_ARGS + 2];
 	size_t k = 0;
-	const struct node *env = kube_member(exec, "env");
+	const struct node *env = node_member(exec, "env");
 	for (const struct node *e = env && env->kind == NODE_SEQ ? env->first : NULL; e && k < EXEC_MAX_ARGS; e = e->next)
 		if (given(e, "name"))
 			over[k++] = arena_printf(&kc->a, "%s=%s", given(e, "name"),
@@ -518,7 +508,7 @@ static const char *json_path(const struct node *doc, const char *path, struct ar
 	char *p = arena_strndup(a, path + 2, n - 3);
 	const struct node *v = doc;
 	for (char *part = strtok(p, "."); part && v; part = strtok(NULL, "."))
-		v = kube_member(v, part);
+		v = node_member(v, part);
 	return v && v->kind == NODE_SCALAR ? v->text : NULL;
 }
 
@@ -527,7 +517,7 @@ static const char *json_path(const struct node *doc, const char *path, struct ar
 static int run_auth_provider(struct kc *kc, const struct kc_file *f, const struct node *ap,
 			     const char *user, struct kube_auth *auth)
 {
-	const struct node *config = kube_member(ap, "config");
+	const struct node *config = node_member(ap, "config");
 	const char *name = given(ap, "name") ? given(ap, "name") : "?";
 	const char *cmd = given(config, "cmd-path"), *token = NULL;
 	if (cmd) {
@@ -616,7 +606,7 @@ static int resolve_user(struct kc *kc, const struct kc_file *f, const struct nod
 			const struct kube_select *sel, struct kube_auth *auth)
 {
 	const char *what = arena_printf(&kc->a, "user '%s'", name);
-	const struct node *exec = kube_member(u, "exec"), *ap = kube_member(u, "auth-provider");
+	const struct node *exec = node_member(u, "exec"), *ap = node_member(u, "auth-provider");
 	if (exec && node_is_null(exec))
 		exec = NULL;
 	if (ap && node_is_null(ap))

@@ -48,8 +48,6 @@ int kubeconfig_resolve(const struct kube_select *sel, struct kube_auth *auth, ch
 		       size_t errlen);
 void kube_auth_free(struct kube_auth *auth);
 
-/* Member KEY of mapping MAP, or NULL. */
-const struct node *kube_member(const struct node *map, const char *key);
 /* The text of scalar member KEY, or NULL when absent, null or not a scalar. */
 const char *kube_scalar(const struct node *map, const char *key);
 
