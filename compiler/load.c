@@ -23,6 +23,22 @@ const struct node *node_member(const struct node *map, const char *key)
 	return NULL;
 }
 
+const struct node *node_path(const struct node *obj, const char *path)
+{
+	char part[128];
+	const struct node *v = obj;
+	while (v && *path) {
+		size_t n = strcspn(path, ".");
+		if (n >= sizeof(part))
+			return NULL;
+		memcpy(part, path, n);
+		part[n] = '\0';
+		v = node_member(v, part);
+		path += n + (path[n] == '.');
+	}
+	return v;
+}
+
 const char *node_kind_name(enum node_kind kind)
 {
 	switch (kind) {

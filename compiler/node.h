@@ -28,5 +28,7 @@ const char *node_kind_name(enum node_kind kind);
 /* The value of KEY in mapping MAP, or NULL (also when MAP is NULL or not a
  * mapping), so lookups chain: node_member(node_member(root, "spec"), "x"). */
 const struct node *node_member(const struct node *map, const char *key);
+/* Dotted lookup through mappings: node_path(obj, "spec.template.spec"). */
+const struct node *node_path(const struct node *obj, const char *path);
 
 #endif

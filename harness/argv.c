@@ -280,7 +280,7 @@ static void expect_patches(struct verify_ctx *c, const struct calls *calls)
 		struct diags d = {0};
 		struct arena a = {0};
 		const struct node *root = json_parse(&a, "patch argument", patch, strlen(patch), &d);
-		const struct node *al = node_member(node_member(node_member(node_member(root, "spec"), "template"), "spec"), "hostAliases");
+		const struct node *al = node_path(root, "spec.template.spec.hostAliases");
 		const struct node *e = al && al->kind == NODE_SEQ && al->count == 1 ? al->first : NULL;
 		const struct node *eip = node_member(e, "ip"), *names = node_member(e, "hostnames");
 		if (!eip || strcmp(eip->text, ip) || !names || names->count != 1 || strcmp(names->first->text, host))

@@ -123,7 +123,7 @@ static long long ready_count(const struct node *obj, const char *path)
 /* The Available condition of a Deployment: true, or why not in *WHY. */
 static bool available(struct round *rd, const struct node *dep, const char **why)
 {
-	const struct node *conds = kube_path(dep, "status.conditions");
+	const struct node *conds = node_path(dep, "status.conditions");
 	for (const struct node *c = conds && conds->kind == NODE_SEQ ? conds->first : NULL; c; c = c->next) {
 		const char *type = kube_scalar(c, "type"), *status = kube_scalar(c, "status");
 		if (!type || strcmp(type, "Available"))
@@ -243,7 +243,7 @@ static void check_cert_manager(struct round *rd)
 static void rancher_version(struct round *rd, const struct node *dep)
 {
 	rd->version = (struct semver){-1, 0, 0};
-	const struct node *cs = kube_path(dep, "spec.template.spec.containers");
+	const struct node *cs = node_path(dep, "spec.template.spec.containers");
 	for (const struct node *c = cs && cs->kind == NODE_SEQ ? cs->first : NULL; c; c = c->next) {
 		const char *image = kube_scalar(c, "image");
 		const char *slash = image ? strrchr(image, '/') : NULL;
@@ -254,7 +254,7 @@ static void rancher_version(struct round *rd, const struct node *dep)
 		if (semver_parse(tag, &rd->version))
 			return;
 	}
-	const struct node *labels = kube_path(dep, "metadata.labels");
+	const struct node *labels = node_path(dep, "metadata.labels");
 	const char *chart = kube_scalar(labels, "chart") ? kube_scalar(labels, "chart") : kube_scalar(labels, "helm.sh/chart");
 	if (chart && !strncmp(chart, "rancher-", 8)) {
 		const char *v = arena_printf(&rd->a, "v%s", chart + 8);
@@ -280,7 +280,7 @@ static void check_rancher(struct round *rd)
 /* Every host the Ingress names: its rules and its TLS section. */
 static void ingress_hosts(const struct node *ing, const char *want, struct buf *found, size_t *n, size_t *wrong)
 {
-	const struct node *rules = kube_path(ing, "spec.rules"), *tls = kube_path(ing, "spec.tls");
+	const struct node *rules = node_path(ing, "spec.rules"), *tls = node_path(ing, "spec.tls");
 	for (const struct node *r = rules && rules->kind == NODE_SEQ ? rules->first : NULL; r; r = r->next) {
 		const char *h = kube_scalar(r, "host");
 		buf_printf(found, "%s%s", found->len ? ", " : "", h ? h : "(any host)");
@@ -355,7 +355,7 @@ static bool same_ip(const char *a, const char *b)
 static void check_aliases_of(struct round *rd, const char *what, const struct node *obj)
 {
 	const char *host = val_path_str(rd->spec, "rancher.hostname"), *ip = val_path_str(rd->view, "hostAliases.ip");
-	const struct node *aliases = kube_path(obj, "spec.template.spec.hostAliases");
+	const struct node *aliases = node_path(obj, "spec.template.spec.hostAliases");
 	size_t good = 0;
 	struct buf others = {0};
 	for (const struct node *e = aliases && aliases->kind == NODE_SEQ ? aliases->first : NULL; e; e = e->next) {

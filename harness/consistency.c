@@ -375,7 +375,7 @@ static void check_hostname(struct verify_ctx *c)
 		struct diags d = {0};
 		struct arena a = {0};
 		const struct node *root = json_parse(&a, f->path, f->data, f->len, &d);
-		const struct node *spec = node_member(node_member(node_member(node_member(root, "spec"), "template"), "spec"), "hostAliases");
+		const struct node *spec = node_path(root, "spec.template.spec.hostAliases");
 		size_t entries = 0;
 		for (const struct node *e = spec && spec->kind == NODE_SEQ ? spec->first : NULL; e; e = e->next) {
 			entries++;

@@ -8,25 +8,9 @@
 
 #define KUBE_MAX_BODY ((size_t)8 << 20)
 
-const struct node *kube_path(const struct node *obj, const char *path)
-{
-	char part[128];
-	const struct node *v = obj;
-	while (v && *path) {
-		size_t n = strcspn(path, ".");
-		if (n >= sizeof(part))
-			return NULL;
-		memcpy(part, path, n);
-		part[n] = '\0';
-		v = node_member(v, part);
-		path += n + (path[n] == '.');
-	}
-	return v;
-}
-
 const char *kube_path_str(const struct node *obj, const char *path)
 {
-	const struct node *v = kube_path(obj, path);
+	const struct node *v = node_path(obj, path);
 	return v && v->kind == NODE_SCALAR && !(v->plain && !strcmp(v->text, "null")) ? v->text : NULL;
 }
 

@@ -42,9 +42,7 @@ void kube_get(const struct kube_client *c, struct arena *a, const char *path, st
  * the API says so (429, 5xx). */
 bool kube_answer_transient(const struct kube_answer *ans);
 
-/* Walks a dotted member path ("status.readyReplicas") from OBJ; NULL if absent. */
-const struct node *kube_path(const struct node *obj, const char *path);
-/* The scalar at PATH, or NULL. */
+/* The scalar at dotted PATH (see node_path), or NULL; a JSON null is NULL. */
 const char *kube_path_str(const struct node *obj, const char *path);
 
 #endif

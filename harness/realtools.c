@@ -122,7 +122,7 @@ static void check_kubectl(struct verify_ctx *c)
 			struct diags d = {0};
 			struct arena a = {0};
 			const struct node *obj = json_parse(&a, "kubectl output", out.data ? out.data : "", out.len, &d);
-			const struct node *aliases = node_member(node_member(node_member(node_member(obj, "spec"), "template"), "spec"), "hostAliases");
+			const struct node *aliases = node_path(obj, "spec.template.spec.hostAliases");
 			const struct node *e = aliases && aliases->kind == NODE_SEQ && aliases->count == 1 ? aliases->first : NULL;
 			const struct node *eip = node_member(e, "ip"), *names = node_member(e, "hostnames");
 			bool ok = eip && !strcmp(eip->text, ip) && names && names->kind == NODE_SEQ &&
