@@ -11,6 +11,7 @@
 #include "json.h"
 #include "load.h"
 #include "lower.h"
+#include "manifest.h"
 #include "run.h"
 #include "sha256.h"
 #include "verify_ctx.h"
@@ -130,29 +131,18 @@ static void check_integrity(struct verify_ctx *c)
 		report_add(c->r, CHECK_FAIL, "integrity", "MANIFEST", 0, "missing: this is not an rhc output directory, or MANIFEST was deleted");
 		return;
 	}
-	size_t failed = c->r->failed, listed = 0;
+	size_t failed = c->r->failed;
+	struct manifest man;
+	struct diags d = {0};
+	manifest_parse(&c->a, "MANIFEST", m->data, m->len, &man, &d);
+	for (size_t i = 0; i < d.count; i++)
+		report_add(c->r, CHECK_FAIL, "integrity", "MANIFEST", d.items[i].line, "%s", d.items[i].message);
+	diags_free(&d);
 	bool *seen = calloc(c->nfiles + 1, sizeof(*seen));
 	if (!seen)
 		abort();
-	int line = 0;
-	for (const char *p = m->data; p < m->data + m->len; line++) {
-		const char *end = memchr(p, '\n', (size_t)(m->data + m->len - p));
-		size_t n = end ? (size_t)(end - p) : (size_t)(m->data + m->len - p);
-		char *text = arena_strndup(&c->a, p, n);
-		p += n + 1;
-		if (line == 0) {
-			if (strncmp(text, "rhc ", 4))
-				report_add(c->r, CHECK_FAIL, "integrity", "MANIFEST", 1, "first line is not 'rhc VERSION'");
-			continue;
-		}
-		if (line == 1)
-			continue; /* the spec's own hash: the spec is not in the directory */
-		if (n < 67 || text[64] != ' ' || text[65] != ' ') {
-			report_add(c->r, CHECK_FAIL, "integrity", "MANIFEST", line + 1, "malformed line");
-			continue;
-		}
-		listed++;
-		const char *path = text + 66;
+	for (size_t i = 0; i < man.count; i++) {
+		const char *path = man.entries[i].path;
 		const struct outfile *f = verify_file(c, path);
 		if (!f) {
 			report_add(c->r, CHECK_FAIL, "integrity", path, 0, "listed in MANIFEST but missing");
@@ -161,7 +151,7 @@ static void check_integrity(struct verify_ctx *c)
 		seen[f - c->files] = true;
 		char hex[65];
 		sha256_hex(f->data, f->len, hex);
-		if (memcmp(hex, text, 64)) {
+		if (strcmp(hex, man.entries[i].sha256)) {
 			((struct outfile *)f)->changed = true;
 			report_add(c->r, CHECK_FAIL, "integrity", path, 0,
 				   "changed since rhc wrote it (sha256 differs from MANIFEST); checked below as it is");
@@ -172,7 +162,7 @@ static void check_integrity(struct verify_ctx *c)
 			report_add(c->r, CHECK_FAIL, "integrity", c->files[i].path, 0, "not listed in MANIFEST");
 	free(seen);
 	if (c->r->failed == failed)
-		report_add(c->r, CHECK_PASS, "integrity", "MANIFEST", 0, "%zu files match their sha256", listed);
+		report_add(c->r, CHECK_PASS, "integrity", "MANIFEST", 0, "%zu files match their sha256", man.count);
 }
 
 /* Each parse diagnostic becomes one FAIL naming its file and line. */

@@ -25,10 +25,11 @@ declare -A seeds=(
     [json]="$g/walkthrough/expected/patches"
     [nginx_conf]="$g/walkthrough/expected/nginx.conf $g/ipv6/expected/nginx.conf"
     [kubeconfig]=""
+    [manifest]="$g/walkthrough/expected/MANIFEST $g/current/expected/MANIFEST"
     [shell_words]="$g/walkthrough/expected/helm.sh $g/current/expected/helm.sh $g/walkthrough/expected/tools.sh"
 )
 failed=0 passed=0
-for t in spec template escape json nginx_conf shell_words kubeconfig; do
+for t in spec template escape json nginx_conf shell_words kubeconfig manifest; do
     mkdir -p "$work/$t" "$work/$t-seeds"
     cp -r fuzz/corpus/$t/. "$work/$t-seeds/"
     for s in ${seeds[$t]}; do

@@ -66,6 +66,8 @@ DEFECTS = {
                            True, "contexts", "nginx.conf"),
     "missing-file": (lambda o: os.remove(o + "/patch.sh"), False, "integrity", "patch.sh"),
     "unlisted-file": (lambda o: open(o + "/extra.txt", "w").write("x\n"), False, "integrity", "extra.txt"),
+    "manifest-malformed": (lambda o: open(o + "/MANIFEST", "a").write("not a hash  ../etc/passwd\n"),
+                           False, "integrity", "MANIFEST"),
     "changed-file": (lambda o: sub(o + "/RUNBOOK.md", r"^## 0\. Tools", "## 0. Tools (edited)"),
                      False, "integrity", "RUNBOOK.md"),
     "unquoted-value": (lambda o: sub(o + "/lb-nginx.sh", r"^image='nginx:1\.14'", "image=nginx:1.14"),
