@@ -46,6 +46,9 @@ unwritable)
     if [ "$(id -u)" -eq 0 ]; then
         command -v setpriv >/dev/null || fail "setpriv missing (util-linux)"
         as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+        # the checkout may sit where nobody cannot reach (e.g. under /root)
+        install -m 0755 "$rhc" "$tmp/rhc" && rhc="$tmp/rhc"
+        install -m 0644 "$spec" "$tmp/spec.yml" && spec="$tmp/spec.yml"
     fi
     rc=0; "${as_user[@]}" "$rhc" build "$spec" -o "$tmp/ro/out" 2>"$tmp/err" || rc=$?
     [ "$rc" -eq 3 ] || { cat "$tmp/err"; fail "exit $rc for an unwritable directory, expected 3"; }

@@ -20,6 +20,7 @@ import json
 import os
 import pwd
 import signal
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -155,13 +156,16 @@ def main():
         elif case == "as-user":
             user = None
             if os.geteuid() == 0:
+                # the checkout may sit where nobody cannot reach (e.g. under /root)
+                shutil.copy2(rhc, os.path.join(tmp, "rhc"))
+                rhc = os.path.join(tmp, "rhc")
                 user = "nobody"
                 nobody = pwd.getpwnam(user)
                 os.chown(tmpdir, nobody.pw_uid, nobody.pw_gid)
                 for root, dirs, files in os.walk(tmp):
                     os.chmod(root, 0o755)
                     for name in files:
-                        os.chmod(os.path.join(root, name), 0o644)
+                        os.chmod(os.path.join(root, name), 0o755 if name == "rhc" else 0o644)
             expect_clean(*verify(rhc, out, tmpdir, user), as_user=True)
         elif case == "omits-worker":
             sub(out + "/nginx.conf", r"^ *server 192\.168\.1\.13:80 .*\n", "")
