@@ -3,7 +3,7 @@
 # every meson suite; then memcheck (valgrind) over the golden builds and error
 # cases, and a bounded libFuzzer run of every target (clang, ASan, UBSan).
 # Prints one closing line "N passed, N failed, N skipped".
-# RHC_FUZZ_SECONDS (default 30) sets the time per fuzz target; 0 skips fuzzing.
+# RHC_FUZZ_SECONDS (default 20) sets the time per fuzz target; 0 skips fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,8 +55,8 @@ run_counted() { # SCRIPT ARGS...
     rm -f "$log"
 }
 run_counted tests/valgrind.sh "$PWD/build/rhc"
-if [ "${RHC_FUZZ_SECONDS:-30}" -gt 0 ]; then
-    run_counted tests/fuzz-run.sh "${RHC_FUZZ_SECONDS:-30}"
+if [ "${RHC_FUZZ_SECONDS:-20}" -gt 0 ]; then
+    run_counted tests/fuzz-run.sh "${RHC_FUZZ_SECONDS:-20}"
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"
