@@ -78,3 +78,20 @@ void arena_free(struct arena *a)
 	a->used = 0;
 	a->total = 0;
 }
+
+void arena_reset(struct arena *a)
+{
+	struct arena_chunk *keep = a->head;
+	if (!keep)
+		return;
+	struct arena_chunk *c = keep->next;
+	while (c) {
+		struct arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	keep->next = NULL;
+	memset(keep->data, 0, a->used); /* arena_alloc hands out zeroed memory */
+	a->used = 0;
+	a->total = 0;
+}

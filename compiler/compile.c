@@ -17,35 +17,74 @@ const struct asset *asset_find(const char *name)
 	return NULL;
 }
 
-struct val *compile_check_tree(struct arena *a, const char *file, const struct node *doc,
-			       struct diags *d)
+/* The embedded schema, compiled into A; NULL after errors. */
+static struct schema *load_schema(struct arena *a, struct diags *d)
 {
 	const struct asset *sa = asset_find(SCHEMA_ASSET);
 	struct node *sroot = sa ? load_yaml(a, sa->name, sa->data, sa->len, d) : NULL;
 	struct schema *schema = sroot ? schema_compile(a, sa->name, sroot, d) : NULL;
-	if (!schema) {
-		if (!sa)
-			diags_error(d, (struct loc){SCHEMA_ASSET, 0, 0}, NULL, "schema is not embedded");
-		return NULL;
-	}
+	if (!sa)
+		diags_error(d, (struct loc){SCHEMA_ASSET, 0, 0}, NULL, "schema is not embedded");
+	return schema;
+}
+
+static struct val *check_tree(const struct schema *schema, struct arena *a, const char *file,
+			      const struct node *doc, struct diags *d)
+{
 	size_t before = d->errors;
 	struct val *spec = schema_apply(schema, a, file, doc, d);
-	schema_free(schema);
 	if (!spec)
 		return NULL;
 	rules_check(spec, file, d);
 	return d->errors == before ? spec : NULL;
 }
 
+struct val *compile_check_tree(struct arena *a, const char *file, const struct node *doc,
+			       struct diags *d)
+{
+	struct schema *schema = load_schema(a, d);
+	struct val *spec = schema ? check_tree(schema, a, file, doc, d) : NULL;
+	schema_free(schema);
+	return spec;
+}
+
+/* Types each item of a large top-level list as the loader completes it. */
+struct item_typer {
+	const struct schema *schema;
+	struct arena *a;
+	const char *file;
+	struct diags *d;
+};
+
+static const void *want_items(void *ctx, const char *key)
+{
+	const struct item_typer *it = ctx;
+	return schema_stream_items(it->schema, key);
+}
+
+static void type_item(void *ctx, const void *state, struct node *seq, const char *key,
+		      size_t index, const struct node *item)
+{
+	const struct item_typer *it = ctx;
+	schema_apply_item(state, it->a, it->file, key, index, item, seq, it->d);
+}
+
 struct val *compile_check(struct arena *a, const char *file, const char *data, size_t len,
 			  struct diags *d)
 {
-	/* The YAML tree lives only until the schema has typed it: the resolved
-	 * spec copies what it keeps, so a large spec's tree is freed early. */
+	struct schema *schema = load_schema(a, d);
+	if (!schema)
+		return NULL;
+	/* The YAML tree lives only until the schema has typed it, and the items
+	 * of a long list (nodes) only until each is typed: the resolved spec
+	 * copies what it keeps. */
 	struct arena tree = {0};
-	struct node *doc = load_yaml(&tree, file, data, len, d);
-	struct val *spec = doc ? compile_check_tree(a, file, doc, d) : NULL;
+	struct item_typer typer = {schema, a, file, d};
+	struct load_stream stream = {want_items, type_item, &typer};
+	struct node *doc = load_yaml_stream(&tree, file, data, len, d, &stream);
+	struct val *spec = doc ? check_tree(schema, a, file, doc, d) : NULL;
 	arena_free(&tree);
+	schema_free(schema);
 	return spec;
 }
 

@@ -10,11 +10,28 @@
 #define LOAD_MAX_BYTES ((size_t)64 << 20) /* 64 MiB */
 #define LOAD_MAX_DEPTH 32
 
+struct val;
+
+/* Typing a large sequence item by item while it is read (see tree.h). */
+struct load_stream {
+	/* A sequence opens as the value of top-level KEY: non-NULL to receive
+	 * its items; the value is passed back to item. */
+	const void *(*want)(void *ctx, const char *key);
+	/* Item INDEX of SEQ is complete; ITEM and its subtree are freed after
+	 * the call. Results go into SEQ->typed and SEQ->typed_errors. */
+	void (*item)(void *ctx, const void *state, struct node *seq, const char *key, size_t index,
+		     const struct node *item);
+	void *ctx;
+};
+
 /* Parses DATA (LEN bytes) named FILE into a tree allocated in A. Returns the
  * root mapping, or NULL after adding errors to D. FILE must outlive the tree.
  * Rejects NUL bytes, invalid UTF-8, anchors, aliases, tags, more than one
  * document, a root that is not a mapping, and nesting past LOAD_MAX_DEPTH. */
 struct node *load_yaml(struct arena *a, const char *file, const char *data, size_t len,
 		       struct diags *d);
+/* load_yaml, handing items of top-level sequences to STREAM (may be NULL). */
+struct node *load_yaml_stream(struct arena *a, const char *file, const char *data, size_t len,
+			      struct diags *d, const struct load_stream *stream);
 
 #endif

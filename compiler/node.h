@@ -8,6 +8,8 @@
 
 enum node_kind { NODE_SCALAR, NODE_MAP, NODE_SEQ };
 
+struct val;
+
 struct node {
 	enum node_kind kind;
 	bool plain; /* scalar written without quotes: may read as null/bool/int */
@@ -20,6 +22,10 @@ struct node {
 	struct node *last;
 	struct node *next;
 	size_t count;
+	/* A sequence whose items were typed as they were read (tree.h): the
+	 * typed list, and how many errors typing them reported. */
+	struct val *typed;
+	size_t typed_errors;
 };
 
 /* A plain scalar that YAML 1.2 reads as null: empty, ~, null. */

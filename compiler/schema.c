@@ -501,15 +501,25 @@ static struct val *apply_array(struct applier *ap, const struct schema *s, const
 	size_t before = ap->errors;
 	if (s->min_items >= 0 && (long long)n->count < s->min_items)
 		fail(ap, n, p, "needs at least %lld item%s", s->min_items, s->min_items == 1 ? "" : "s");
-	if (s->max_items >= 0 && (long long)n->count > s->max_items) {
+	bool too_many = s->max_items >= 0 && (long long)n->count > s->max_items;
+	if (too_many)
 		fail(ap, n, p, "has %zu items; at most %lld are allowed", n->count, s->max_items);
-		return NULL;
+	if (n->typed || n->typed_errors) {
+		/* typed item by item while loading (schema_apply_item) */
+		ap->errors += n->typed_errors;
+		if (n->typed) {
+			n->typed->line = n->line;
+			n->typed->col = n->col;
+		}
+		return ap->errors == before ? n->typed : NULL;
 	}
 	struct val *out = val_new(ap->a, VAL_LIST);
 	out->line = n->line;
 	out->col = n->col;
 	size_t i = 0;
-	for (const struct node *c = n->first; c; c = c->next, i++) {
+	/* past maxItems only the allowed items are typed, as when streaming */
+	for (const struct node *c = n->first; c && !(too_many && (long long)i >= s->max_items);
+	     c = c->next, i++) {
 		struct path cp = {p, NULL, i};
 		struct val *v = s->items ? apply(ap, s->items, c, &cp) : NULL;
 		if (s->unique && c->kind == NODE_SCALAR) {
@@ -715,4 +725,34 @@ struct val *schema_apply(const struct schema *s, struct arena *a, const char *fi
 	struct applier ap = {.a = a, .d = d, .file = file};
 	struct val *v = apply(&ap, s, doc, NULL);
 	return ap.errors ? NULL : v;
+}
+
+const struct schema *schema_stream_items(const struct schema *s, const char *key)
+{
+	if (!s || s->nany || !(s->types & T_OBJ))
+		return NULL;
+	for (size_t i = 0; i < s->nprops; i++) {
+		const struct schema *a = s->props[i].schema;
+		if (!strcmp(s->props[i].name, key))
+			return a->types == T_ARR && !a->nany && !a->unique && a->items ? a : NULL;
+	}
+	return NULL;
+}
+
+void schema_apply_item(const struct schema *array, struct arena *a, const char *file,
+		       const char *key, size_t index, const struct node *item, struct node *seq,
+		       struct diags *d)
+{
+	if (array->max_items >= 0 && (long long)index >= array->max_items)
+		return; /* apply_array reports the count */
+	struct applier ap = {.a = a, .d = d, .file = file};
+	struct path top = {NULL, key, 0};
+	struct path p = {&top, NULL, index};
+	struct val *v = apply(&ap, array->items, item, &p);
+	seq->typed_errors += ap.errors;
+	if (!v || ap.errors || seq->typed_errors)
+		return; /* after an error the list is not used: keep no more of it */
+	if (!seq->typed)
+		seq->typed = val_new(a, VAL_LIST);
+	val_add(seq->typed, NULL, v);
 }

@@ -28,6 +28,16 @@ void schema_free(struct schema *s);
 struct val *schema_apply(const struct schema *s, struct arena *a, const char *file,
 			 const struct node *doc, struct diags *d);
 
+/* The schema of top-level array property KEY when its items can be typed
+ * one at a time while the spec is read (load_yaml_stream), else NULL. */
+const struct schema *schema_stream_items(const struct schema *s, const char *key);
+/* Types ITEM, item INDEX of SEQ (the value of top-level KEY, whose schema
+ * ARRAY is), into SEQ->typed and SEQ->typed_errors; apply_array takes them
+ * over when schema_apply reaches SEQ. */
+void schema_apply_item(const struct schema *array, struct arena *a, const char *file,
+		       const char *key, size_t index, const struct node *item, struct node *seq,
+		       struct diags *d);
+
 /* Property names of the object schema at dotted PATH (for tests and hints). */
 size_t schema_property_count(const struct schema *s, const char *path);
 
