@@ -111,13 +111,16 @@ static struct val *lower_lb(struct arena *a, const struct val *spec, const struc
 	for (const struct val *n = nodes->first; n; n = n->next) {
 		if (!val_list_has(val_get(n, "roles"), "worker"))
 			continue;
+		/* borrowed strings: 100,000 nodes would copy megabytes */
+		const struct val *name = val_get(n, "name"), *address = val_get(n, "address");
+		const char *host = bracketed(a, address->s);
 		struct val *w = val_add(workers, NULL, val_new(a, VAL_MAP));
-		val_set_str(a, w, "name", val_path_str(n, "name"));
-		val_set_str(a, w, "host", bracketed(a, val_path_str(n, "address")));
+		val_add(w, "name", val_str_borrowed(a, name->s, name->len));
+		val_add(w, "host", val_str_borrowed(a, host, strlen(host)));
 	}
 	/* nginx needs about 1 KiB of shared zone per upstream server (measured
 	 * with nginx 1.22: 197 servers fit in 256k, 997 in 1m, not in 768k). */
-	val_set_str(a, lb, "zone_size", arena_printf(a, "%zuk", 64 + workers->count));
+	val_set_str(a, lb, "zone_size", arena_printf(a, "%zuk", 64 + (size_t)workers->count));
 	struct val *ups = val_add(lb, "upstreams", val_new(a, VAL_LIST));
 	const struct val *ports = val_path(spec, "loadBalancer.ports");
 	for (const struct val *p = ports ? ports->first : NULL; p; p = p->next) {

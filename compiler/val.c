@@ -19,6 +19,14 @@ struct val *val_strn(struct arena *a, const char *s, size_t n)
 	return v;
 }
 
+struct val *val_str_borrowed(struct arena *a, const char *s, size_t n)
+{
+	struct val *v = val_new(a, VAL_STR);
+	v->s = s;
+	v->len = n;
+	return v;
+}
+
 struct val *val_str(struct arena *a, const char *s)
 {
 	return val_strn(a, s, strlen(s));

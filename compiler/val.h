@@ -5,29 +5,37 @@
 #define RHC_VAL_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "buf.h"
 
 enum val_kind { VAL_NULL, VAL_BOOL, VAL_INT, VAL_STR, VAL_LIST, VAL_MAP };
 
+/* 48 bytes: a 100,000-node spec holds about 800,000 of these. */
 struct val {
-	enum val_kind kind;
+	struct val *next;
+	const char *key; /* set on members of a map */
+	union {
+		const char *s;     /* VAL_STR, NUL-terminated */
+		long long i;       /* VAL_INT */
+		struct val *first; /* VAL_LIST, VAL_MAP */
+	};
+	union {
+		size_t len;       /* VAL_STR */
+		struct val *last; /* VAL_LIST, VAL_MAP */
+	};
+	uint32_t count; /* VAL_LIST, VAL_MAP */
 	int line;
 	int col;
-	bool b;
-	long long i;
-	const char *s;
-	size_t len;
-	const char *key; /* set on members of a map */
-	struct val *first;
-	struct val *last;
-	struct val *next;
-	size_t count;
+	uint8_t kind; /* enum val_kind */
+	bool b;       /* VAL_BOOL */
 };
 
 struct val *val_new(struct arena *a, enum val_kind kind);
 struct val *val_str(struct arena *a, const char *s);
+/* A string value that borrows S (which must outlive it) instead of copying. */
+struct val *val_str_borrowed(struct arena *a, const char *s, size_t n);
 struct val *val_strn(struct arena *a, const char *s, size_t n);
 struct val *val_int(struct arena *a, long long i);
 struct val *val_bool(struct arena *a, bool b);

@@ -290,7 +290,7 @@ static void expect_patches(struct verify_ctx *c, const struct calls *calls)
 		arena_free(&a);
 	}
 	if (patches && got != patches->count)
-		report_add(c->r, CHECK_FAIL, "argv", "patch.sh", 0, "%zu kubectl patch calls for %zu workloads", got, patches->count);
+		report_add(c->r, CHECK_FAIL, "argv", "patch.sh", 0, "%zu kubectl patch calls for %zu workloads", got, (size_t)patches->count);
 	if (c->r->failed == failed)
 		report_add(c->r, CHECK_PASS, "argv", "patch.sh", 0, "%zu workloads patched with %s -> %s", got, host, ip);
 }

@@ -223,7 +223,7 @@ static void check_upstreams(struct verify_ctx *c)
 	}
 	if (ports && listens != ports->count)
 		report_add(c->r, CHECK_FAIL, "upstreams", "nginx.conf", stream->line,
-			   "%zu listening servers for %zu ports in spec.json", listens, ports->count);
+			   "%zu listening servers for %zu ports in spec.json", listens, (size_t)ports->count);
 	if (c->r->failed == failed)
 		report_add(c->r, CHECK_PASS, "upstreams", "nginx.conf", 0,
 			   "%zu ports, each to the %zu worker nodes of rancher-cluster.yml", listens, nworkers);
@@ -318,7 +318,7 @@ static void check_lb_script(struct verify_ctx *c)
 	}
 	if (ports && published != ports->count)
 		report_add(c->r, CHECK_FAIL, "ports", "lb-nginx.sh", run->line,
-			   "publishes %zu ports; nginx.conf listens on %zu", published, ports->count);
+			   "publishes %zu ports; nginx.conf listens on %zu", published, (size_t)ports->count);
 	bool restart = false;
 	for (size_t i = 0; i < run->nwords; i++)
 		restart |= !strcmp(run->words[i].text, "--restart=unless-stopped");
