@@ -440,7 +440,11 @@ static struct val *apply_object(struct applier *ap, const struct schema *s, cons
 				const struct path *p)
 {
 	size_t before = ap->errors;
-	const struct node **seen = arena_alloc(ap->a, (s->nprops + 1) * sizeof(*seen));
+	/* on the stack for the usual small object: 100,000 node mappings would
+	 * leave their tables in the arena */
+	const struct node *small[32] = {0};
+	const struct node **seen =
+		s->nprops < 32 ? small : arena_alloc(ap->a, (s->nprops + 1) * sizeof(*seen));
 	for (const struct node *c = n->first; c; c = c->next) {
 		struct path cp = {p, c->key->text, 0};
 		size_t i = 0;

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "compile.h"
 #include "diag.h"
+#include "load.h"
 #include "val.h"
 
 #define NROWS(t) (sizeof(t) / sizeof((t)[0]))
@@ -566,6 +567,76 @@ static void test_empty_item_location(void **state)
 		fail_msg("the empty item on line 9 is reported at %d:%d", line, col);
 }
 
+/* compile_check types the items of `nodes` one by one while it reads them
+ * (tree.h); typing the whole tree afterwards must give the same spec and
+ * the same diagnostics, valid or not. */
+static char *typed_text(bool streamed, const char *yaml)
+{
+	struct arena a = {0}, tree = {0};
+	struct diags d = {0};
+	struct buf out = {0};
+	struct val *spec;
+	if (streamed) {
+		spec = compile_check(&a, "spec.yml", yaml, strlen(yaml), &d);
+	} else {
+		struct node *doc = load_yaml(&tree, "spec.yml", yaml, strlen(yaml), &d);
+		spec = doc ? compile_check_tree(&a, "spec.yml", doc, &d) : NULL;
+	}
+	diags_sort(&d);
+	diags_format_text(&d, &out);
+	if (spec)
+		val_write_json(spec, &out);
+	char *text = buf_take(&out, NULL);
+	diags_free(&d);
+	arena_free(&tree);
+	arena_free(&a);
+	return text;
+}
+
+static void test_streamed_items_match_whole_tree(void **state)
+{
+	(void)state;
+	static const char *const rows[] = {
+		BASE,
+		HEAD "nodes:\n"
+		     "  - {name: a, address: 10.0.0.1, roles: [etcd, controlplane, worker]}\n"
+		     "  - name: b\n"
+		     "    address: 10.0.0.2\n"
+		     "    roles: [worker]\n"
+		     "loadBalancer: {address: 10.0.0.9}\n"
+		     "rancher: {hostname: r.example.com}\n",
+		/* errors inside items, between items and after the list */
+		HEAD "nodes:\n"
+		     "  - name: a\n"
+		     "    address: 10.0.0.x\n"
+		     "    colour: red\n"
+		     "  -\n"
+		     "  - 5\n"
+		     "  - []\n"
+		     "  - name: a\n"
+		     "    address: 10.0.0.1\n"
+		     "    roles: [workr]\n"
+		     "loadBalancer: {address: 10.0.0.9, ports: [x]}\n",
+		/* a second `nodes` is a duplicate key, not a second list to type */
+		HEAD "nodes:\n"
+		     "  - {name: a, address: 10.0.0.1}\n"
+		     "nodes:\n"
+		     "  - {name: b, address: bad}\n"
+		     "loadBalancer: {address: 10.0.0.9}\n"
+		     "rancher: {hostname: r.example.com}\n",
+		HEAD "nodes: []\nloadBalancer: {address: 10.0.0.9}\nrancher: {hostname: r.example.com}\n",
+		HEAD "nodes: {name: a}\nloadBalancer: {address: 10.0.0.9}\nrancher: {hostname: r.example.com}\n",
+	};
+	for (size_t i = 0; i < NROWS(rows); i++) {
+		char *streamed = typed_text(true, rows[i]);
+		char *whole = typed_text(false, rows[i]);
+		if (strcmp(streamed, whole))
+			fail_msg("row %zu: streamed\n%s\nwhole tree\n%s", i, streamed, whole);
+		free(streamed);
+		free(whole);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -579,6 +650,7 @@ int main(void)
 		cmocka_unit_test(test_rules_warnings),
 		cmocka_unit_test(test_embedded_nul),
 		cmocka_unit_test(test_empty_item_location),
+		cmocka_unit_test(test_streamed_items_match_whole_tree),
 	};
 	return cmocka_run_group_tests_name("check", tests, NULL, NULL);
 }
