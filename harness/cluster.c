@@ -587,6 +587,12 @@ int verify_cluster(const char *dir, const struct verify_options *opt, struct rep
 		arena_free(&a);
 		return 0;
 	}
+	const char *no_http = http_global_init();
+	if (no_http) {
+		report_add(r, CHECK_FAIL, "cluster", NULL, 0, "%s", no_http);
+		arena_free(&a);
+		return 0;
+	}
 	struct kube_select sel = {opt->kubeconfig, opt->context, opt->allow_exec};
 	struct kube_auth auth;
 	char err[1024];

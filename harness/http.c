@@ -1,12 +1,71 @@
 #include "http.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define HTTP_DEFAULT_MAX_BODY ((size_t)16 << 20)
+#define CURL_SONAME "libcurl.so.4"
+
+/* libcurl is loaded on first use, not linked: linking it makes the dynamic
+ * loader map and relocate its ~30 dependent libraries at every start of rhc,
+ * `rhc build` included, which never makes a request. These are the only
+ * libcurl functions rhc calls; load_curl fills them in with dlsym. */
+static struct {
+	__typeof__(curl_global_init) *global_init;
+	__typeof__(curl_easy_init) *easy_init;
+	__typeof__(curl_easy_setopt) *easy_setopt;
+	__typeof__(curl_easy_perform) *easy_perform;
+	__typeof__(curl_easy_getinfo) *easy_getinfo;
+	__typeof__(curl_easy_strerror) *easy_strerror;
+	__typeof__(curl_easy_cleanup) *easy_cleanup;
+	__typeof__(curl_slist_append) *slist_append;
+	__typeof__(curl_slist_free_all) *slist_free_all;
+} curl;
+
+#define CURL_SYM(f) {"curl_" #f, &curl.f}
+static const struct {
+	const char *name;
+	void *slot; /* a member of curl */
+} curl_syms[] = {
+	CURL_SYM(global_init),	CURL_SYM(easy_init),	 CURL_SYM(easy_setopt),
+	CURL_SYM(easy_perform), CURL_SYM(easy_getinfo),	 CURL_SYM(easy_strerror),
+	CURL_SYM(easy_cleanup), CURL_SYM(slist_append), CURL_SYM(slist_free_all),
+};
+#undef CURL_SYM
+
+/* dlsym returns void *; POSIX guarantees it converts to a function pointer. */
+_Static_assert(sizeof(void *) == sizeof(curl.easy_init), "function pointers are not the size of void *");
+
+static char curl_error[256]; /* why libcurl is unusable; empty: it is usable */
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+
+static void load_curl(void)
+{
+	/* RTLD_LOCAL: libcurl's symbols stay out of the global namespace */
+	void *lib = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		snprintf(curl_error, sizeof(curl_error), "cannot load " CURL_SONAME " (Debian package: libcurl4): %s",
+			 dlerror());
+		return;
+	}
+	for (size_t i = 0; i < sizeof(curl_syms) / sizeof(curl_syms[0]); i++) {
+		void *fn = dlsym(lib, curl_syms[i].name);
+		if (!fn) {
+			snprintf(curl_error, sizeof(curl_error), CURL_SONAME " has no %s: %s", curl_syms[i].name,
+				 dlerror());
+			return; /* lib stays loaded: harmless, and the error sticks */
+		}
+		memcpy(curl_syms[i].slot, &fn, sizeof(fn));
+	}
+	CURLcode rc = curl.global_init(CURL_GLOBAL_DEFAULT);
+	if (rc != CURLE_OK)
+		snprintf(curl_error, sizeof(curl_error), "libcurl's global init failed: %s", curl.easy_strerror(rc));
+}
 
 struct sink {
 	struct buf *b;
@@ -103,38 +162,45 @@ static enum http_failure classify(CURLcode rc)
 	}
 }
 
-void http_global_init(void)
+const char *http_global_init(void)
 {
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	pthread_once(&curl_once, load_curl);
+	return curl_error[0] ? curl_error : NULL;
 }
 
 int http_do(const struct http_request *r, struct http_response *resp)
 {
 	memset(resp, 0, sizeof(*resp));
-	CURL *h = curl_easy_init();
+	const char *unusable = http_global_init();
+	if (unusable) {
+		snprintf(resp->error, sizeof(resp->error), "%s", unusable);
+		resp->failure = HTTP_FAIL_OTHER;
+		return -1;
+	}
+	CURL *h = curl.easy_init();
 	if (!h) {
 		snprintf(resp->error, sizeof(resp->error), "cannot start libcurl");
 		return -1;
 	}
 	struct curl_slist *headers = NULL, *resolve = NULL;
 	struct sink sink = {&resp->body, r->max_body ? r->max_body : HTTP_DEFAULT_MAX_BODY, false};
-	curl_easy_setopt(h, CURLOPT_URL, r->url);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, r->timeout_ms ? r->timeout_ms : 10000L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, r->connect_timeout_ms ? r->connect_timeout_ms : 5000L);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, resp->error);
+	curl.easy_setopt(h, CURLOPT_URL, r->url);
+	curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, r->timeout_ms ? r->timeout_ms : 10000L);
+	curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, r->connect_timeout_ms ? r->connect_timeout_ms : 5000L);
+	curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl.easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+	curl.easy_setopt(h, CURLOPT_ERRORBUFFER, resp->error);
 	if (r->method)
-		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r->method);
+		curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, r->method);
 	if (r->body) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)r->body_len);
+		curl.easy_setopt(h, CURLOPT_POSTFIELDS, r->body);
+		curl.easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)r->body_len);
 	}
 	for (const char *const *hd = r->headers; hd && *hd; hd++)
-		headers = curl_slist_append(headers, *hd);
+		headers = curl.slist_append(headers, *hd);
 	if (r->bearer) {
 		/* any length: OIDC tokens run to several kB */
 		size_t n = strlen(r->bearer) + sizeof("Authorization: Bearer ");
@@ -142,54 +208,54 @@ int http_do(const struct http_request *r, struct http_response *resp)
 		if (!auth)
 			abort();
 		snprintf(auth, n, "Authorization: Bearer %s", r->bearer);
-		headers = curl_slist_append(headers, auth);
+		headers = curl.slist_append(headers, auth);
 		explicit_bzero(auth, n);
 		free(auth);
 	}
 	if (headers)
-		curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+		curl.easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 	if (r->user) {
-		curl_easy_setopt(h, CURLOPT_USERNAME, r->user);
-		curl_easy_setopt(h, CURLOPT_PASSWORD, r->password ? r->password : "");
+		curl.easy_setopt(h, CURLOPT_USERNAME, r->user);
+		curl.easy_setopt(h, CURLOPT_PASSWORD, r->password ? r->password : "");
 	}
 	if (r->resolve) {
-		resolve = curl_slist_append(NULL, r->resolve);
-		curl_easy_setopt(h, CURLOPT_RESOLVE, resolve);
+		resolve = curl.slist_append(NULL, r->resolve);
+		curl.easy_setopt(h, CURLOPT_RESOLVE, resolve);
 	}
 	if (r->ca_pem) {
 		struct curl_blob blob = {(void *)r->ca_pem, r->ca_len, CURL_BLOB_COPY};
-		curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
+		curl.easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
 	}
 	if (r->cert_pem) {
 		struct curl_blob blob = {(void *)r->cert_pem, r->cert_len, CURL_BLOB_COPY};
-		curl_easy_setopt(h, CURLOPT_SSLCERT_BLOB, &blob);
-		curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
+		curl.easy_setopt(h, CURLOPT_SSLCERT_BLOB, &blob);
+		curl.easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
 	}
 	if (r->key_pem) {
 		struct curl_blob blob = {(void *)r->key_pem, r->key_len, CURL_BLOB_COPY};
-		curl_easy_setopt(h, CURLOPT_SSLKEY_BLOB, &blob);
-		curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
+		curl.easy_setopt(h, CURLOPT_SSLKEY_BLOB, &blob);
+		curl.easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
 	}
 	if (r->insecure) {
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+		curl.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
 	if (r->trace) {
-		curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
-		curl_easy_setopt(h, CURLOPT_DEBUGDATA, (void *)r);
-		curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+		curl.easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
+		curl.easy_setopt(h, CURLOPT_DEBUGDATA, (void *)r);
+		curl.easy_setopt(h, CURLOPT_VERBOSE, 1L);
 	}
-	CURLcode rc = curl_easy_perform(h);
+	CURLcode rc = curl.easy_perform(h);
 	resp->failure = classify(rc);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
-	curl_easy_getinfo(h, CURLINFO_TOTAL_TIME, &resp->seconds);
+	curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+	curl.easy_getinfo(h, CURLINFO_TOTAL_TIME, &resp->seconds);
 	if (rc != CURLE_OK && !resp->error[0])
-		snprintf(resp->error, sizeof(resp->error), "%s", curl_easy_strerror(rc));
+		snprintf(resp->error, sizeof(resp->error), "%s", curl.easy_strerror(rc));
 	if (rc == CURLE_WRITE_ERROR && sink.over)
 		snprintf(resp->error, sizeof(resp->error), "response body over %zu bytes", sink.max);
-	curl_slist_free_all(headers);
-	curl_slist_free_all(resolve);
-	curl_easy_cleanup(h);
+	curl.slist_free_all(headers);
+	curl.slist_free_all(resolve);
+	curl.easy_cleanup(h);
 	return rc == CURLE_OK ? 0 : -1;
 }
 

@@ -1,6 +1,7 @@
 /* HTTP(S) client for verify: the Kubernetes API and requests through the
- * load balancer. The only file that includes curl/curl.h. Certificates and
- * keys are handed to libcurl from memory, never written to disk. */
+ * load balancer. The only file that includes curl/curl.h; libcurl itself is
+ * loaded at run time (see http.c). Certificates and keys are handed to
+ * libcurl from memory, never written to disk. */
 #ifndef RHC_HTTP_H
 #define RHC_HTTP_H
 #include <stdbool.h>
@@ -60,7 +61,9 @@ struct http_response {
  * RESP->error set. */
 int http_do(const struct http_request *r, struct http_response *resp);
 void http_response_free(struct http_response *resp);
-/* Call once before threads start (libcurl's global init). */
-void http_global_init(void);
+/* Loads libcurl (dlopen, on first call) and runs its global init, once per
+ * process, from any thread; http_do calls it too. Returns NULL when libcurl
+ * is usable, else why not (dlerror's words); the answer never changes. */
+const char *http_global_init(void);
 
 #endif

@@ -116,6 +116,8 @@ static bool tools_present(struct lb *lb)
 		missing = "nginx is not on PATH nor in /usr/sbin (Debian package: nginx)";
 	else if (access(STREAM_MODULE, R_OK))
 		missing = STREAM_MODULE " is missing (Debian package: libnginx-mod-stream)";
+	else
+		missing = http_global_init(); /* libcurl, loaded here before any thread starts */
 	if (missing)
 		report_add(lb->r, lb->opt->require_tools ? CHECK_FAIL : CHECK_SKIP, "lb", "nginx.conf", 0, "%s", missing);
 	return !missing;
@@ -622,7 +624,6 @@ int verify_lb(const char *dir, const struct verify_options *opt, struct report *
 		arena_free(&lb.a);
 		return 0;
 	}
-	http_global_init();
 	lb_signals_install(&lb);
 	rehearse(&lb);
 	lb_nginx_stop(&lb);
