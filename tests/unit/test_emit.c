@@ -2,7 +2,8 @@
  * output in, or on any failure (a render error mid-way) leaves the old one
  * untouched and no temp directory; the checker reads back in chunks and
  * names every missing, changed (down to the last byte past 64 KiB),
- * wrong-mode and extra file, and nothing when the rendering failed. */
+ * wrong-mode and extra file, and nothing when the rendering failed; the
+ * in-memory collector holds what the writer writes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,7 +21,6 @@
 #include "assets.h"
 #include "compile.h"
 #include "emit.h"
-#include "render.h"
 
 #define BIG ((size_t)200000) /* over three read-back chunks */
 
@@ -201,6 +201,45 @@ static void test_render_error_mid_way_leaves_no_temp_dir(void **state)
 	diags_free(&d);
 }
 
+/* compile_build's in-memory collector holds exactly what the writer wrote:
+ * the same files, sorted by path, with the same bytes and modes. */
+static void test_collector_matches_the_writer(void **state)
+{
+	(void)state;
+	const struct asset *ex = asset_find("examples/rancher-ha.yml");
+	assert_non_null(ex);
+	struct diags d = {0};
+	struct artefacts mem = {0};
+	assert_true(compile_build("spec.yml", ex->data, ex->len, &mem, &d));
+	struct compiled c;
+	assert_true(compile_prepare(&c, "spec.yml", ex->data, ex->len, &d));
+	enum emit_status st;
+	struct emit_writer *w = emit_open(out, false, &d, &st);
+	assert_non_null(w);
+	assert_true(compile_render(&c, emit_writer_sink(w), &d));
+	size_t n = 0;
+	assert_int_equal(emit_close(w, true, &n), EMIT_OK);
+	assert_int_equal(mem.count, n);
+	for (size_t i = 0; i < mem.count; i++) {
+		const struct artefact *f = &mem.items[i];
+		if (i)
+			assert_true(strcmp(mem.items[i - 1].path, f->path) < 0);
+		char path[4300];
+		snprintf(path, sizeof(path), "%s/%s", out, f->path);
+		size_t len;
+		char *disk = slurp(path, &len);
+		assert_int_equal(len, f->len);
+		assert_memory_equal(disk, f->data, len);
+		struct stat sb;
+		assert_int_equal(stat(path, &sb), 0);
+		assert_int_equal(sb.st_mode & 07777, f->mode);
+		free(disk);
+	}
+	artefacts_free(&mem);
+	compile_free(&c);
+	diags_free(&d);
+}
+
 /* Runs the checker over the test output against OUT; the diagnostics as text. */
 static char *check_output(const char *big, bool rendered, enum emit_status *st)
 {
@@ -294,6 +333,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_writer_abandoned_leaves_old_output, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_render_error_mid_way_leaves_no_temp_dir, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_collector_matches_the_writer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checker_names_each_difference, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("emit", tests, NULL, NULL);
