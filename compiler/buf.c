@@ -13,15 +13,48 @@ static void buf_fail(struct buf *b)
 	b->failed = true;
 }
 
-static bool buf_reserve(struct buf *b, size_t n)
+static size_t buf_limit(const struct buf *b)
 {
-	size_t limit = b->limit ? b->limit : BUF_DEFAULT_LIMIT;
-	if (b->failed)
-		return false;
-	if (n > limit - b->len) {
+	return b->limit ? b->limit : BUF_DEFAULT_LIMIT;
+}
+
+/* Streaming: hands N bytes at S to the callback. */
+static bool buf_hand(struct buf *b, const char *s, size_t n)
+{
+	if (!n)
+		return true;
+	if (!b->flush(b->flush_ctx, s, n)) {
 		buf_fail(b);
 		return false;
 	}
+	b->flushed += n;
+	return true;
+}
+
+/* Streaming: empties the buffer into the callback. */
+static bool buf_drain(struct buf *b)
+{
+	if (!buf_hand(b, b->data, b->len))
+		return false;
+	b->len = 0;
+	b->data[0] = '\0';
+	return true;
+}
+
+static bool buf_reserve(struct buf *b, size_t n)
+{
+	size_t limit = buf_limit(b);
+	if (b->failed)
+		return false;
+	/* flushed + len <= limit always holds, so this cannot wrap. */
+	if (n > limit - b->flushed - b->len) {
+		buf_fail(b);
+		return false;
+	}
+	if (b->len + n + 1 <= b->cap)
+		return true;
+	if (b->flush && b->len && !buf_drain(b))
+		return false;
 	if (b->len + n + 1 <= b->cap)
 		return true;
 	size_t cap = b->cap ? b->cap : 256;
@@ -46,6 +79,14 @@ void buf_put(struct buf *b, const char *s, size_t n)
 		memcpy(b->data + b->len, s, n);
 		b->len += n;
 		b->data[b->len] = '\0';
+		return;
+	}
+	if (b->flush && n >= b->cap) {
+		/* Larger than the whole buffer: straight to the callback, no copy. */
+		if (!b->failed && n > buf_limit(b) - b->flushed - b->len)
+			buf_fail(b);
+		if (!b->failed && buf_drain(b))
+			buf_hand(b, s, n);
 		return;
 	}
 	if (!buf_reserve(b, n))
@@ -82,6 +123,25 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	b->len += (size_t)n;
+}
+
+void buf_init_stream(struct buf *b, size_t size, buf_flush_fn *flush, void *ctx)
+{
+	*b = (struct buf){.flush = flush, .flush_ctx = ctx};
+	b->data = malloc(size + 1);
+	if (!b->data) {
+		buf_fail(b);
+		return;
+	}
+	b->data[0] = '\0';
+	b->cap = size + 1;
+}
+
+bool buf_flush(struct buf *b)
+{
+	if (b->failed)
+		return false;
+	return !b->flush || buf_drain(b);
 }
 
 bool buf_failed(const struct buf *b)

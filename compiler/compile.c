@@ -88,20 +88,39 @@ struct val *compile_check(struct arena *a, const char *file, const char *data, s
 	return spec;
 }
 
+bool compile_prepare(struct compiled *c, const char *file, const char *data, size_t len,
+		     struct diags *d)
+{
+	*c = (struct compiled){0};
+	struct val *spec = compile_check(&c->a, file, data, len, d);
+	if (!spec)
+		return false;
+	sha256_hex(data, len, c->spec_sha256);
+	c->spec = spec;
+	c->view = lower_spec(&c->a, spec);
+	return true;
+}
+
+bool compile_render(const struct compiled *c, struct sink *out, struct diags *d)
+{
+	return render_all(c->view, c->spec, c->spec_sha256, out, d);
+}
+
+void compile_free(struct compiled *c)
+{
+	arena_free(&c->a);
+	*c = (struct compiled){0};
+}
+
 bool compile_build(const char *file, const char *data, size_t len, struct artefacts *out,
 		   struct diags *d)
 {
-	struct arena a = {0};
-	bool ok = false;
-	struct val *spec = compile_check(&a, file, data, len, d);
-	if (spec) {
-		char hex[65];
-		sha256_hex(data, len, hex);
-		struct val *view = lower_spec(&a, spec);
-		ok = render_all(view, spec, hex, out, d);
-	}
+	struct compiled c;
+	struct collector col;
+	collector_init(&col, out);
+	bool ok = compile_prepare(&c, file, data, len, d) && compile_render(&c, &col.sink, d);
 	if (!ok)
 		artefacts_free(out);
-	arena_free(&a);
+	compile_free(&c);
 	return ok;
 }

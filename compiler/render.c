@@ -33,102 +33,164 @@ static const struct artefact_rule rules[] = {
 	{"rehearsal/run.sh", "templates/rehearsal-run.sh.tmpl", ESC_SH, 0755, NULL, "rehearsal.enabled"},
 };
 
-static void add(struct artefacts *a, const char *path, char *data, size_t len, int mode)
+/* A file on its way to the sink, hashed as its bytes go. */
+struct stream {
+	struct sink *sink;
+	struct sha256 sha;
+	bool sink_failed;
+	struct buf b; /* streaming, SINK_CHUNK bytes */
+};
+
+/* MANIFEST's rows: the digest of every file written so far. */
+struct digest {
+	char *path;
+	char hex[65];
+};
+
+struct render {
+	struct sink *sink;
+	struct diags *d;
+	struct digest *digests;
+	size_t count;
+	bool sink_failed; /* stop: nothing more can be written */
+};
+
+static bool stream_flush(void *ctx, const char *data, size_t len)
 {
-	struct artefact *v = realloc(a->items, (a->count + 1) * sizeof(*v));
+	struct stream *st = ctx;
+	sha256_update(&st->sha, data, len);
+	if (!st->sink->write(st->sink, data, len))
+		st->sink_failed = true;
+	return !st->sink_failed;
+}
+
+/* Starts PATH in the sink; the caller writes into st->b, then stream_end. */
+static bool stream_begin(struct render *r, struct stream *st, const char *path, int mode)
+{
+	if (!r->sink->begin(r->sink, path, mode)) {
+		r->sink_failed = true;
+		return false;
+	}
+	*st = (struct stream){.sink = r->sink};
+	sha256_init(&st->sha);
+	buf_init_stream(&st->b, SINK_CHUNK, stream_flush, st);
+	return true;
+}
+
+static void add_digest(struct render *r, const char *path, struct sha256 *sha)
+{
+	struct digest *v = realloc(r->digests, (r->count + 1) * sizeof(*v));
 	char *p = strdup(path);
 	if (!v || !p)
 		abort();
-	a->items = v;
-	a->items[a->count++] = (struct artefact){p, data, len, mode};
+	r->digests = v;
+	v[r->count].path = p;
+	sha256_final_hex(sha, v[r->count].hex);
+	r->count++;
 }
 
-static bool render_one(const struct artefact_rule *r, const char *path,
-		       const struct val *const *scopes, size_t nscopes, struct artefacts *out,
-		       struct diags *d)
+/* Finishes PATH: OK says its content rendered; WHAT names it in an "output
+ * too large" error. True when the whole file reached the sink. */
+static bool stream_end(struct render *r, struct stream *st, const char *path, const char *what,
+		       bool ok)
 {
-	const struct asset *t = asset_find(r->template);
-	if (!t) {
-		diags_error(d, (struct loc){r->template, 0, 0}, NULL, "template is not embedded");
-		return false;
-	}
-	struct buf b = {0};
-	bool ok = template_render(t->name, t->data, t->len, r->kind, scopes, nscopes, &b, d);
-	if (ok && buf_failed(&b)) {
-		diags_error(d, (struct loc){t->name, 0, 0}, NULL, "output too large");
+	/* A file whose content failed is abandoned, not flushed. */
+	bool flushed = ok && buf_flush(&st->b);
+	if (st->sink_failed)
+		r->sink_failed = true;
+	else if (ok && !flushed)
+		diags_error(r->d, (struct loc){what, 0, 0}, NULL, "output too large");
+	ok = flushed;
+	buf_free(&st->b);
+	if (!r->sink->end(r->sink, ok)) {
+		r->sink_failed = true;
 		ok = false;
 	}
-	if (!ok) {
-		buf_free(&b);
+	if (ok)
+		add_digest(r, path, &st->sha);
+	return ok;
+}
+
+static bool render_one(struct render *r, const struct artefact_rule *rule, const char *path,
+		       const struct val *const *scopes, size_t nscopes)
+{
+	const struct asset *t = asset_find(rule->template);
+	if (!t) {
+		diags_error(r->d, (struct loc){rule->template, 0, 0}, NULL, "template is not embedded");
 		return false;
 	}
-	size_t len;
-	char *data = buf_take(&b, &len);
-	add(out, path, data, len, r->mode);
-	return true;
+	struct stream st;
+	if (!stream_begin(r, &st, path, rule->mode))
+		return false;
+	bool ok = template_render(t->name, t->data, t->len, rule->kind, scopes, nscopes, &st.b, r->d);
+	return stream_end(r, &st, path, t->name, ok);
+}
+
+static bool render_spec_json(struct render *r, const struct val *spec)
+{
+	struct stream st;
+	if (!stream_begin(r, &st, "spec.json", 0644))
+		return false;
+	val_write_json(spec, &st.b);
+	return stream_end(r, &st, "spec.json", "spec.json", true);
 }
 
 static int by_path(const void *x, const void *y)
 {
-	return strcmp(((const struct artefact *)x)->path, ((const struct artefact *)y)->path);
+	return strcmp(((const struct digest *)x)->path, ((const struct digest *)y)->path);
 }
 
-static void add_manifest(struct artefacts *out, const char *spec_sha256)
+/* MANIFEST: the version, the spec's digest, then every other file's, sorted. */
+static bool render_manifest(struct render *r, const char *spec_sha256)
 {
-	qsort(out->items, out->count, sizeof(*out->items), by_path);
-	struct buf b = {0};
-	buf_printf(&b, "rhc %s\nspec %s\n", RHC_VERSION, spec_sha256);
-	for (size_t i = 0; i < out->count; i++) {
-		char hex[65];
-		sha256_hex(out->items[i].data, out->items[i].len, hex);
-		buf_printf(&b, "%s  %s\n", hex, out->items[i].path);
-	}
-	size_t len;
-	char *data = buf_take(&b, &len);
-	add(out, "MANIFEST", data, len, 0644);
-	qsort(out->items, out->count, sizeof(*out->items), by_path);
+	qsort(r->digests, r->count, sizeof(*r->digests), by_path);
+	struct stream st;
+	if (!stream_begin(r, &st, "MANIFEST", 0644))
+		return false;
+	buf_printf(&st.b, "rhc %s\nspec %s\n", RHC_VERSION, spec_sha256);
+	for (size_t i = 0; i < r->count; i++)
+		buf_printf(&st.b, "%s  %s\n", r->digests[i].hex, r->digests[i].path);
+	return stream_end(r, &st, "MANIFEST", "MANIFEST", true);
 }
 
-bool render_all(const struct val *view, const struct val *spec, const char *spec_sha256,
-		struct artefacts *out, struct diags *d)
+/* Every template artefact, in table order. False after any error. */
+static bool render_templates(struct render *r, const struct val *view)
 {
 	bool ok = true;
-	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
-		const struct artefact_rule *r = &rules[i];
-		if (r->when && !val_path_bool(view, r->when))
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]) && !r->sink_failed; i++) {
+		const struct artefact_rule *rule = &rules[i];
+		if (rule->when && !val_path_bool(view, rule->when))
 			continue;
-		if (!r->foreach) {
+		if (!rule->foreach) {
 			const struct val *scopes[] = {view};
-			ok &= render_one(r, r->path, scopes, 1, out, d);
+			ok &= render_one(r, rule, rule->path, scopes, 1);
 			continue;
 		}
-		const struct val *list = val_path(view, r->foreach);
-		for (const struct val *item = list ? list->first : NULL; item; item = item->next) {
+		const struct val *list = val_path(view, rule->foreach);
+		for (const struct val *item = list ? list->first : NULL; item && !r->sink_failed;
+		     item = item->next) {
 			char path[256];
-			const char *hole = strstr(r->path, "{}");
-			snprintf(path, sizeof(path), "%.*s%s%s", (int)(hole - r->path), r->path,
+			const char *hole = strstr(rule->path, "{}");
+			snprintf(path, sizeof(path), "%.*s%s%s", (int)(hole - rule->path), rule->path,
 				 val_path_str(item, "workload"), hole + 2);
 			const struct val *scopes[] = {view, item};
-			ok &= render_one(r, path, scopes, 2, out, d);
+			ok &= render_one(r, rule, path, scopes, 2);
 		}
 	}
-	struct buf json = {0};
-	val_write_json(spec, &json);
-	size_t len;
-	char *data = buf_take(&json, &len);
-	add(out, "spec.json", data, len, 0644);
-	if (ok)
-		add_manifest(out, spec_sha256);
 	return ok;
 }
 
-void artefacts_free(struct artefacts *a)
+bool render_all(const struct val *view, const struct val *spec, const char *spec_sha256,
+		struct sink *out, struct diags *d)
 {
-	for (size_t i = 0; i < a->count; i++) {
-		free(a->items[i].path);
-		free(a->items[i].data);
-	}
-	free(a->items);
-	a->items = NULL;
-	a->count = 0;
+	struct render r = {.sink = out, .d = d};
+	bool ok = render_templates(&r, view);
+	if (!r.sink_failed)
+		ok &= render_spec_json(&r, spec);
+	if (ok && !r.sink_failed)
+		ok = render_manifest(&r, spec_sha256);
+	for (size_t i = 0; i < r.count; i++)
+		free(r.digests[i].path);
+	free(r.digests);
+	return ok && !r.sink_failed;
 }

@@ -1,30 +1,21 @@
 /* Pass 4, render: the view -> every artefact's bytes, through the embedded
- * templates, plus spec.json and MANIFEST. A struct artefacts owns its paths
- * and bytes; artefacts_free releases them. */
+ * templates, plus spec.json and MANIFEST. Which files exist is decided here;
+ * where their bytes go is the sink's business (sink.h). Each file streams
+ * through a small buffer and is hashed on the way, so no artefact is ever
+ * whole in memory; MANIFEST comes last, from the collected digests. */
 #ifndef RHC_RENDER_H
 #define RHC_RENDER_H
 #include <stdbool.h>
-#include <stddef.h>
 
 #include "diag.h"
+#include "sink.h"
 #include "val.h"
 
-struct artefact {
-	char *path; /* relative to the output directory */
-	char *data;
-	size_t len;
-	int mode;
-};
-
-struct artefacts {
-	struct artefact *items;
-	size_t count;
-};
-
-/* Renders every artefact of VIEW (from lower_spec) and the resolved SPEC.
- * SPEC_SHA256 names the input in MANIFEST. False after errors in D. */
+/* Renders every artefact of VIEW (from lower_spec) and the resolved SPEC into
+ * OUT. SPEC_SHA256 names the input in MANIFEST, which is written only when
+ * everything before it was. False after errors in D (every template is still
+ * tried, so all of them are reported), or as soon as OUT fails. */
 bool render_all(const struct val *view, const struct val *spec, const char *spec_sha256,
-		struct artefacts *out, struct diags *d);
-void artefacts_free(struct artefacts *a);
+		struct sink *out, struct diags *d);
 
 #endif

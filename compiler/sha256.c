@@ -114,22 +114,54 @@ static void blocks(uint32_t h[8], const unsigned char *p, size_t nblocks)
 	blocks_c(h, p, nblocks);
 }
 
-void sha256_hex(const void *data, size_t len, char hex[65])
+void sha256_init(struct sha256 *s)
 {
-	uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-			 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+	static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+				       0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+	memcpy(s->h, iv, sizeof(iv));
+	s->len = 0;
+}
+
+void sha256_update(struct sha256 *s, const void *data, size_t len)
+{
 	const unsigned char *p = data;
-	size_t full = len / 64, left = len % 64;
-	blocks(h, p, full);
-	p += full * 64;
+	size_t fill = (size_t)(s->len % 64);
+	if (!len)
+		return; /* DATA may then be NULL */
+	s->len += len;
+	if (fill) {
+		/* Top up the partial block first. */
+		size_t take = 64 - fill < len ? 64 - fill : len;
+		memcpy(s->block + fill, p, take);
+		p += take, len -= take;
+		if (fill + take < 64)
+			return;
+		blocks(s->h, s->block, 1);
+	}
+	/* Whole blocks straight from the caller's bytes, no copy. */
+	blocks(s->h, p, len / 64);
+	memcpy(s->block, p + len / 64 * 64, len % 64);
+}
+
+void sha256_final_hex(struct sha256 *s, char hex[65])
+{
+	size_t left = (size_t)(s->len % 64);
 	unsigned char tail[128] = {0};
-	memcpy(tail, p, left);
+	memcpy(tail, s->block, left);
 	tail[left] = 0x80;
 	size_t tlen = left < 56 ? 64 : 128;
-	uint64_t bits = (uint64_t)len * 8;
+	uint64_t bits = s->len * 8;
 	for (int i = 0; i < 8; i++)
 		tail[tlen - 1 - i] = (unsigned char)(bits >> (8 * i));
-	blocks(h, tail, tlen / 64);
+	blocks(s->h, tail, tlen / 64);
 	for (int i = 0; i < 8; i++)
-		snprintf(hex + 8 * i, 9, "%08x", h[i]);
+		snprintf(hex + 8 * i, 9, "%08x", s->h[i]);
+}
+
+void sha256_hex(const void *data, size_t len, char hex[65])
+{
+	struct sha256 s;
+	sha256_init(&s);
+	sha256_update(&s, data, len);
+	sha256_final_hex(&s, hex);
 }

@@ -53,6 +53,26 @@ grep -q 'nginx.conf: error: differs' "$tmp/last.err" || fail "--check does not n
 grep -q 'extra.txt: error: not an artefact' "$tmp/last.err" || fail "--check does not name the extra file"
 [ -f "$tmp/out/extra.txt" ] || fail "--check wrote to the directory"
 
+# --check reads back in chunks: a file past 64 KiB that differs only in its last
+# byte, or is one byte short or long, is named; the others are not
+python3 "$src/bench/gen_spec.py" 1000 >"$tmp/big.yml"
+expect_rc 0 "$rhc" build "$tmp/big.yml" -o "$tmp/big"
+[ "$(stat -c %s "$tmp/big/nginx.conf")" -gt 65536 ] || fail "nginx.conf of 1,000 nodes is not past 64 KiB (test is vacuous)"
+expect_rc 0 "$rhc" build "$tmp/big.yml" -o "$tmp/big" --check
+cp "$tmp/big/nginx.conf" "$tmp/nginx.conf.good"
+for edit in last-byte shorter longer; do
+    case "$edit" in
+    last-byte) python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[-1]^=1; open(p,"wb").write(b)' "$tmp/big/nginx.conf" ;;
+    shorter) truncate -s -1 "$tmp/big/nginx.conf" ;;
+    longer) printf '\n' >>"$tmp/big/nginx.conf" ;;
+    esac
+    expect_rc 1 "$rhc" build "$tmp/big.yml" -o "$tmp/big" --check
+    [ "$(cat "$tmp/last.err")" = "$tmp/big/nginx.conf: error: differs from what the spec renders" ] ||
+        { cat "$tmp/last.err" >&2; fail "--check on nginx.conf with its $edit changed"; }
+    cp "$tmp/nginx.conf.good" "$tmp/big/nginx.conf"
+done
+expect_rc 0 "$rhc" build "$tmp/big.yml" -o "$tmp/big" --check
+
 # rebuilding replaces the whole directory: the extra file is gone, no temp dirs left
 expect_rc 0 "$rhc" build "$spec" -o "$tmp/out"
 [ ! -e "$tmp/out/extra.txt" ] || fail "rebuild kept a file that is not an artefact"
@@ -62,6 +82,12 @@ ls -a "$tmp" | grep -q 'rhc-tmp\|rhc-old' && fail "temporary directory left behi
 sum_before="$(cat "$tmp/out/MANIFEST")"
 expect_rc 1 "$rhc" build "$tmp/bad.yml" -o "$tmp/out"
 [ "$(cat "$tmp/out/MANIFEST")" = "$sum_before" ] || fail "a failed build changed the output"
+# output is opened only after the spec checked clean: where no temp dir can be
+# made, a bad spec still reports its errors (exit 1), a good one the I/O error
+expect_rc 1 "$rhc" build "$tmp/bad.yml" -o "$tmp/no-such-parent/out"
+grep -q 'temporary directory' "$tmp/last.err" && fail "a spec with errors tried to make a temporary directory"
+expect_rc 3 "$rhc" build "$spec" -o "$tmp/no-such-parent/out"
+grep -q 'cannot create the temporary directory' "$tmp/last.err" || fail "no I/O error for a missing parent"
 
 # directories rhc did not make are refused unless --force; so are files and symlinks
 mkdir "$tmp/mine" && echo keep >"$tmp/mine/notes.txt"
