@@ -66,10 +66,11 @@ static const void *unique_key(const struct unique_field *f, const struct val *no
 
 struct seen_node {
 	const struct val *node; /* NULL: empty slot */
-	size_t index;
+	uint32_t index;
+	uint32_t hash; /* a key is recomputed only when the hashes agree */
 };
 
-/* One pass with an open-addressing hash table (16 bytes per slot, half
+/* One pass with an open-addressing hash table (16 bytes per slot, at most half
  * full): linear in the node count, and a few MB at 100,000 nodes. Each
  * duplicate is reported against the nearest earlier node with that key. */
 static void check_unique(struct rules *r, const struct val *nodes, const struct unique_field *f)
@@ -85,8 +86,11 @@ static void check_unique(struct rules *r, const struct val *nodes, const struct 
 		unsigned char kb[17], eb[17];
 		size_t klen, elen;
 		const void *key = unique_key(f, node, kb, &klen);
-		size_t slot = fnv1a(key, klen) & (cap - 1);
+		uint64_t h = fnv1a(key, klen);
+		size_t slot = h & (cap - 1);
 		for (; t[slot].node; slot = (slot + 1) & (cap - 1)) {
+			if (t[slot].hash != (uint32_t)(h >> 32))
+				continue;
 			const void *e = unique_key(f, t[slot].node, eb, &elen);
 			if (elen == klen && !memcmp(e, key, klen))
 				break;
@@ -97,9 +101,9 @@ static void check_unique(struct rules *r, const struct val *nodes, const struct 
 			const struct val *v = val_get(node, f->field);
 			diags_error(r->d, at(r, located(v, node)), path, "%s '%s' is already used by nodes[%zu]",
 				    f->address ? "address" : "name", val_path_str(node, f->field),
-				    t[slot].index);
+				    (size_t)t[slot].index);
 		}
-		t[slot] = (struct seen_node){node, i};
+		t[slot] = (struct seen_node){node, (uint32_t)i, (uint32_t)(h >> 32)};
 	}
 	free(t);
 }
