@@ -1,6 +1,5 @@
 #include "escape.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static const char *const kind_names[ESC_COUNT] = {"nginx", "yaml", "json", "sh", "shvar", "md",
@@ -19,100 +18,170 @@ const char *escape_kind_name(enum escape_kind kind)
 	return kind_names[kind];
 }
 
-/* Bytes every escaper below passes through unchanged, written in runs: the
- * common case is a value with nothing to escape. */
-static size_t plain_run(const char *s, size_t n, const char *special)
+/* Why an escaper may stop on a byte, one bit per reason. Every escaper
+ * scans a value once against its mask and, in the common case of nothing
+ * to escape, appends it whole. */
+enum {
+	B_CTL = 1 << 0,	   /* C0 control or DEL */
+	B_QUOTE = 1 << 1,  /* '"' */
+	B_BSLASH = 1 << 2, /* '\\' */
+	B_DOLLAR = 1 << 3, /* '$': an nginx variable, even inside quotes */
+	B_BTICK = 1 << 4,  /* '`': ends Markdown inline code */
+	B_QUOTED = 1 << 5, /* not bare in nginx: the word is quoted */
+	B_NONID = 1 << 6,  /* not in a shell identifier */
+	B_YLEAD = 1 << 7,  /* 0xC2, 0xE2, 0xEF: may start a YAML break or unprintable */
+};
+
+#define AN 0					 /* letter, digit, '_' */
+#define NB B_NONID				 /* bare in nginx: . _ : / [ ] - @ + = , % */
+#define PU (B_QUOTED | B_NONID)			 /* other printable ASCII */
+#define DQ (B_QUOTE | PU)
+#define BS (B_BSLASH | PU)
+#define DL (B_DOLLAR | PU)
+#define BT (B_BTICK | PU)
+#define CT (B_CTL | PU)
+#define HI PU		  /* byte >= 0x80 */
+#define YL (B_YLEAD | HI) /* ... that YAML looks at */
+
+static const unsigned char byte_class[256] = {
+	/* 0x00 */ CT, CT, CT, CT, CT, CT, CT, CT, CT, CT, CT, CT, CT, CT, CT, CT,
+	/* 0x10 */ CT, CT, CT, CT, CT, CT, CT, CT, CT, CT, CT, CT, CT, CT, CT, CT,
+	/* 0x20 */ PU, PU, DQ, PU, DL, NB, PU, PU, PU, PU, PU, NB, NB, NB, NB, NB,
+	/* 0x30 */ AN, AN, AN, AN, AN, AN, AN, AN, AN, AN, NB, PU, PU, NB, PU, PU,
+	/* 0x40 */ NB, AN, AN, AN, AN, AN, AN, AN, AN, AN, AN, AN, AN, AN, AN, AN,
+	/* 0x50 */ AN, AN, AN, AN, AN, AN, AN, AN, AN, AN, AN, NB, BS, NB, PU, AN,
+	/* 0x60 */ BT, AN, AN, AN, AN, AN, AN, AN, AN, AN, AN, AN, AN, AN, AN, AN,
+	/* 0x70 */ AN, AN, AN, AN, AN, AN, AN, AN, AN, AN, AN, PU, PU, PU, PU, CT,
+	/* 0x80 */ HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+	/* 0x90 */ HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+	/* 0xA0 */ HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+	/* 0xB0 */ HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+	/* 0xC0 */ HI, HI, YL, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+	/* 0xD0 */ HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+	/* 0xE0 */ HI, HI, YL, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, YL,
+	/* 0xF0 */ HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI,
+};
+
+#define JSON_STOP (B_CTL | B_QUOTE | B_BSLASH)
+#define YAML_STOP (JSON_STOP | B_YLEAD)
+
+/* Length of the prefix of S (N bytes) with no byte in class MASK. */
+static size_t scan(const char *s, size_t n, unsigned mask)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c >= 0x7f || strchr(special, c))
-			break;
+	while (i < n && !(byte_class[p[i]] & mask))
 		i++;
-	}
 	return i;
+}
+
+/* Every class found in S: for the escapers that copy a value whole or refuse it. */
+static unsigned classes(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned found = 0;
+	for (size_t i = 0; i < n; i++)
+		found |= byte_class[p[i]];
+	return found;
+}
+
+static const char hex_lower[] = "0123456789abcdef";
+static const char hex_upper[] = "0123456789ABCDEF";
+
+size_t escape_json_plain(const char *s, size_t n)
+{
+	return scan(s, n, JSON_STOP);
+}
+
+/* A byte escape_json_string does not copy: quote, backslash or control. */
+static void json_escape_byte(struct buf *out, unsigned char c)
+{
+	char e[6] = {'\\', 'u', '0', '0', hex_lower[c >> 4], hex_lower[c & 15]};
+	switch (c) {
+	case '"':
+	case '\\':
+		e[1] = (char)c;
+		break;
+	case '\n':
+		e[1] = 'n';
+		break;
+	case '\t':
+		e[1] = 't';
+		break;
+	case '\r':
+		e[1] = 'r';
+		break;
+	default:
+		buf_put(out, e, 6);
+		return;
+	}
+	buf_put(out, e, 2);
 }
 
 void escape_json_string(struct buf *out, const char *s, size_t n)
 {
 	buf_putc(out, '"');
-	for (size_t i = 0; i < n; i++) {
-		size_t run = plain_run(s + i, n - i, "\"\\");
-		if (run) {
+	size_t i = 0;
+	while (i < n) {
+		size_t run = scan(s + i, n - i, JSON_STOP);
+		if (run)
 			buf_put(out, s + i, run);
-			i += run - 1;
-			continue;
-		}
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '"':
-			buf_puts(out, "\\\"");
-			break;
-		case '\\':
-			buf_puts(out, "\\\\");
-			break;
-		case '\n':
-			buf_puts(out, "\\n");
-			break;
-		case '\t':
-			buf_puts(out, "\\t");
-			break;
-		case '\r':
-			buf_puts(out, "\\r");
-			break;
-		default:
-			if (c < 0x20 || c == 0x7f)
-				buf_printf(out, "\\u%04x", c);
-			else
-				buf_putc(out, (char)c);
-		}
+		i += run;
+		if (i < n)
+			json_escape_byte(out, (unsigned char)s[i++]);
 	}
 	buf_putc(out, '"');
+}
+
+/* The character at S (N bytes left) that escape_yaml_string does not copy
+ * as it is: a quote, backslash or control, a line break YAML would fold
+ * (NEL, LS, PS), or one it forbids raw (C1, U+FFFE, U+FFFF, BOM). A lead
+ * byte of anything else is copied. Returns the bytes consumed. */
+static size_t yaml_escape_char(struct buf *out, const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	char e[6] = {'\\', (char)c};
+	if (c == '"' || c == '\\') {
+		buf_put(out, e, 2);
+	} else if (c == '\n' || c == '\t') {
+		e[1] = c == '\n' ? 'n' : 't';
+		buf_put(out, e, 2);
+	} else if (c < 0x20 || c == 0x7f) {
+		e[1] = 'x', e[2] = hex_lower[c >> 4], e[3] = hex_lower[c & 15];
+		buf_put(out, e, 4);
+	} else if (c == 0xC2 && n > 1 && s[1] == 0x85) {
+		buf_put(out, "\\N", 2);
+		return 2;
+	} else if (c == 0xC2 && n > 1 && s[1] >= 0x80 && s[1] <= 0x9F) {
+		e[1] = 'x', e[2] = hex_upper[s[1] >> 4], e[3] = hex_upper[s[1] & 15];
+		buf_put(out, e, 4);
+		return 2;
+	} else if (c == 0xEF && n > 2 && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF)) {
+		buf_put(out, s[2] == 0xBE ? "\\uFFFE" : "\\uFFFF", 6);
+		return 3;
+	} else if (c == 0xE2 && n > 2 && s[1] == 0x80 && (s[2] == 0xA8 || s[2] == 0xA9)) {
+		buf_put(out, s[2] == 0xA8 ? "\\L" : "\\P", 2);
+		return 3;
+	} else if (c == 0xEF && n > 2 && s[1] == 0xBB && s[2] == 0xBF) {
+		buf_put(out, "\\uFEFF", 6);
+		return 3;
+	} else {
+		buf_putc(out, (char)c);
+	}
+	return 1;
 }
 
 void escape_yaml_string(struct buf *out, const char *s, size_t n)
 {
 	buf_putc(out, '"');
-	for (size_t i = 0; i < n; i++) {
-		size_t run = plain_run(s + i, n - i, "\"\\");
-		if (run) {
+	size_t i = 0;
+	while (i < n) {
+		size_t run = scan(s + i, n - i, YAML_STOP);
+		if (run)
 			buf_put(out, s + i, run);
-			i += run - 1;
-			continue;
-		}
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\') {
-			buf_putc(out, '\\');
-			buf_putc(out, (char)c);
-		} else if (c == '\n') {
-			buf_puts(out, "\\n");
-		} else if (c == '\t') {
-			buf_puts(out, "\\t");
-		} else if (c < 0x20 || c == 0x7f) {
-			buf_printf(out, "\\x%02x", c);
-		} else if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0x85) {
-			buf_puts(out, "\\N"); /* NEL is a YAML line break */
-			i++;
-		} else if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
-			   (unsigned char)s[i + 1] <= 0x9F) {
-			/* C1 controls are not printable YAML: escape them. */
-			buf_printf(out, "\\x%02X", (unsigned char)s[i + 1]);
-			i++;
-		} else if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBF &&
-			   ((unsigned char)s[i + 2] == 0xBE || (unsigned char)s[i + 2] == 0xBF)) {
-			buf_printf(out, "\\uFFF%c", (unsigned char)s[i + 2] == 0xBE ? 'E' : 'F');
-			i += 2;
-		} else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-			   ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
-			buf_puts(out, (unsigned char)s[i + 2] == 0xA8 ? "\\L" : "\\P");
-			i += 2;
-		} else if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBB &&
-			   (unsigned char)s[i + 2] == 0xBF) {
-			buf_puts(out, "\\uFEFF");
-			i += 2;
-		} else {
-			buf_putc(out, (char)c);
-		}
+		i += run;
+		if (i < n)
+			i += yaml_escape_char(out, (const unsigned char *)s + i, n - i);
 	}
 	buf_putc(out, '"');
 }
@@ -126,39 +195,33 @@ void escape_sh_word(struct buf *out, const char *s, size_t n)
 		buf_put(out, s + i, run);
 		i += run;
 		if (q) {
-			buf_puts(out, "'\\''");
+			buf_put(out, "'\\''", 4);
 			i++;
 		}
 	}
 	buf_putc(out, '\'');
 }
 
-static bool nginx_bare_char(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       strchr("._:/[]-@+=,%", c);
-}
-
 bool escape_nginx_word(struct buf *out, const char *s, size_t n)
 {
-	bool bare = n > 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		/* '$' starts a variable even inside quotes; control bytes have no place. */
-		if (c == '$' || c < 0x20 || c == 0x7f)
-			return false;
-		if (!c || !nginx_bare_char(c))
-			bare = false;
-	}
-	if (bare) {
+	unsigned found = classes(s, n);
+	/* '$' starts a variable even inside quotes; control bytes have no place. */
+	if (found & (B_CTL | B_DOLLAR))
+		return false;
+	if (n && !(found & B_QUOTED)) {
 		buf_put(out, s, n);
 		return true;
 	}
 	buf_putc(out, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"' || s[i] == '\\')
-			buf_putc(out, '\\');
-		buf_putc(out, s[i]);
+	size_t i = 0;
+	while (i < n) {
+		size_t run = scan(s + i, n - i, B_QUOTE | B_BSLASH);
+		buf_put(out, s + i, run);
+		i += run;
+		if (i < n) {
+			char e[2] = {'\\', s[i++]};
+			buf_put(out, e, 2);
+		}
 	}
 	buf_putc(out, '"');
 	return true;
@@ -166,43 +229,47 @@ bool escape_nginx_word(struct buf *out, const char *s, size_t n)
 
 bool escape_md_code(struct buf *out, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '`' || c < 0x20 || c == 0x7f)
-			return false;
-	}
+	if (classes(s, n) & (B_CTL | B_BTICK))
+		return false;
 	buf_put(out, s, n);
 	return true;
 }
 
 bool escape_comment(struct buf *out, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f)
-			return false;
-	}
+	if (classes(s, n) & B_CTL)
+		return false;
 	buf_put(out, s, n);
 	return true;
 }
 
 bool escape_sh_var(struct buf *out, const char *s, size_t n)
 {
-	if (!n || (s[0] >= '0' && s[0] <= '9'))
+	if (!n || (s[0] >= '0' && s[0] <= '9') || (classes(s, n) & B_NONID))
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_'))
-			return false;
-	}
 	buf_put(out, s, n);
 	return true;
 }
 
+size_t escape_format_int(char *dst, long long v)
+{
+	char rev[20];
+	size_t n = 0, len = 0;
+	/* in unsigned arithmetic, so LLONG_MIN has a magnitude too */
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		rev[n++] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		dst[len++] = '-';
+	while (n)
+		dst[len++] = rev[--n];
+	return len;
+}
+
 bool escape_value(struct buf *out, enum escape_kind kind, const struct val *v)
 {
-	char num[32];
+	char num[ESCAPE_INT_MAX];
 	const char *s;
 	size_t n;
 	switch (v->kind) {
@@ -210,11 +277,11 @@ bool escape_value(struct buf *out, enum escape_kind kind, const struct val *v)
 		s = v->s, n = v->len;
 		break;
 	case VAL_INT:
-		n = (size_t)snprintf(num, sizeof(num), "%lld", v->i);
+		n = escape_format_int(num, v->i);
 		s = num;
 		break;
 	case VAL_BOOL:
-		s = v->b ? "true" : "false", n = strlen(s);
+		s = v->b ? "true" : "false", n = v->b ? 4 : 5;
 		break;
 	default:
 		return false;

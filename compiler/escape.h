@@ -31,6 +31,14 @@ bool escape_nginx_word(struct buf *out, const char *s, size_t n);
 bool escape_md_code(struct buf *out, const char *s, size_t n);
 bool escape_sh_var(struct buf *out, const char *s, size_t n);
 bool escape_comment(struct buf *out, const char *s, size_t n);
+/* Length of the prefix of S that escape_json_string copies unchanged: a
+ * writer that finds the whole string plain can quote it itself. */
+size_t escape_json_plain(const char *s, size_t n);
+
+/* V in decimal, as printf's "%lld" writes it, into DST (at least
+ * ESCAPE_INT_MAX bytes, no NUL added); returns the length. */
+#define ESCAPE_INT_MAX 24
+size_t escape_format_int(char *dst, long long v);
 
 /* Writes scalar V (string, integer or boolean) for KIND. False when the
  * value cannot be written there, or is not a scalar. */

@@ -348,6 +348,154 @@ static void test_kind_by_name(void **state)
 	}
 }
 
+/* A byte-at-a-time model of every escaper (what escape.c did before its
+ * lookup table): the table-driven code must write exactly this. */
+static void model_json(struct buf *b, const unsigned char *s, size_t n)
+{
+	buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		if (c == '"' || c == '\\')
+			buf_printf(b, "\\%c", c);
+		else if (c == '\n' || c == '\t' || c == '\r')
+			buf_printf(b, "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
+		else if (c < 0x20 || c == 0x7f)
+			buf_printf(b, "\\u%04x", c);
+		else
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '"');
+}
+
+static void model_yaml(struct buf *b, const unsigned char *s, size_t n)
+{
+	buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		if (c == '"' || c == '\\')
+			buf_printf(b, "\\%c", c);
+		else if (c == '\n' || c == '\t')
+			buf_printf(b, "\\%c", c == '\n' ? 'n' : 't');
+		else if (c < 0x20 || c == 0x7f)
+			buf_printf(b, "\\x%02x", c);
+		else if (c == 0xC2 && i + 1 < n && s[i + 1] == 0x85)
+			buf_puts(b, "\\N"), i++;
+		else if (c == 0xC2 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F)
+			buf_printf(b, "\\x%02X", s[++i]);
+		else if (c == 0xEF && i + 2 < n && s[i + 1] == 0xBF &&
+			 (s[i + 2] == 0xBE || s[i + 2] == 0xBF))
+			buf_printf(b, "\\uFFF%c", s[i + 2] == 0xBE ? 'E' : 'F'), i += 2;
+		else if (c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9))
+			buf_puts(b, s[i + 2] == 0xA8 ? "\\L" : "\\P"), i += 2;
+		else if (c == 0xEF && i + 2 < n && s[i + 1] == 0xBB && s[i + 2] == 0xBF)
+			buf_puts(b, "\\uFEFF"), i += 2;
+		else
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '"');
+}
+
+static bool model_nginx(struct buf *b, const unsigned char *s, size_t n)
+{
+	bool bare = n > 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '$' || s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || strchr("._:/[]-@+=,%", s[i])))
+			bare = false;
+	}
+	if (!bare)
+		buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, (char)s[i]);
+	}
+	if (!bare)
+		buf_putc(b, '"');
+	return true;
+}
+
+/* md, comment and shvar copy the value whole or refuse it. */
+static bool model_whole(int kind, struct buf *b, const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		bool ident = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+			     (c >= '0' && c <= '9' && i > 0);
+		if ((kind == ESC_SHVAR && !ident) ||
+		    (kind != ESC_SHVAR && (c < 0x20 || c == 0x7f || (kind == ESC_MD && c == '`'))))
+			return false;
+	}
+	if (kind == ESC_SHVAR && !n)
+		return false;
+	buf_put(b, (const char *)s, n);
+	return true;
+}
+
+/* S through escaper KIND and through its model: the same bytes, the same verdict. */
+static void same_as_model(int kind, const unsigned char *s, size_t n)
+{
+	struct buf got = {0}, want = {0};
+	bool ok = true, want_ok = true;
+	const char *in = (const char *)s;
+	switch (kind) {
+	case ESC_JSON:
+		escape_json_string(&got, in, n), model_json(&want, s, n);
+		break;
+	case ESC_YAML:
+		escape_yaml_string(&got, in, n), model_yaml(&want, s, n);
+		break;
+	case ESC_NGINX:
+		ok = escape_nginx_word(&got, in, n), want_ok = model_nginx(&want, s, n);
+		break;
+	case ESC_MD:
+		ok = escape_md_code(&got, in, n), want_ok = model_whole(kind, &want, s, n);
+		break;
+	case ESC_SHVAR:
+		ok = escape_sh_var(&got, in, n), want_ok = model_whole(kind, &want, s, n);
+		break;
+	case ESC_COMMENT:
+		ok = escape_comment(&got, in, n), want_ok = model_whole(kind, &want, s, n);
+		break;
+	default:
+		return;
+	}
+	if (ok != want_ok || got.len != (want_ok ? want.len : 0) ||
+	    (got.len && memcmp(got.data, want.data, got.len)))
+		fail_msg("%s differs from its model on %zu bytes starting %02x %02x", escape_kind_name(kind), n,
+			 n ? s[0] : 0, n > 1 ? s[1] : 0);
+	buf_free(&got);
+	buf_free(&want);
+}
+
+/* Every byte alone, inside plain text, and every pair (the YAML lead bytes
+ * look ahead), for each escaper: the byte table must agree with the model. */
+static void test_every_byte(void **state)
+{
+	(void)state;
+	for (int kind = 0; kind < ESC_COUNT; kind++) {
+		for (int c = 0; c < 256; c++) {
+			unsigned char s[8] = {(unsigned char)c, 'a', 'b'};
+			same_as_model(kind, s, 1);
+			same_as_model(kind, s, 3);
+			unsigned char in[4] = {'x', (unsigned char)c, 'y', 0};
+			same_as_model(kind, in, 3);
+			for (int d = 0; d < 256; d++) {
+				unsigned char p[4] = {(unsigned char)c, (unsigned char)d, 'z'};
+				same_as_model(kind, p, 2);
+				same_as_model(kind, p, 3);
+				/* the three-byte sequences YAML escapes start 0xE2 or 0xEF */
+				for (int e = 0; (c == 0xE2 || c == 0xEF) && e < 256; e++) {
+					p[2] = (unsigned char)e;
+					same_as_model(kind, p, 3);
+				}
+			}
+		}
+	}
+}
+
 /* What a real shell makes of the escaped word must be the input, byte for
  * byte: the property escape_sh_word exists for. */
 static void test_sh_round_trip(void **state)
@@ -515,6 +663,7 @@ int main(void)
 		cmocka_unit_test(test_md_code),
 		cmocka_unit_test(test_sh_var),
 		cmocka_unit_test(test_comment),
+		cmocka_unit_test(test_every_byte),
 		cmocka_unit_test(test_value),
 		cmocka_unit_test(test_value_not_scalar),
 		cmocka_unit_test(test_kind_by_name),
