@@ -22,7 +22,19 @@
 #include "escape.h"
 #include "val.h"
 
-/* Renders TEXT (LEN bytes, named NAME) into OUT. Names are looked up in
+/* A template tokenized once, to render any number of times. It borrows
+ * NAME and TEXT, which must outlive it. */
+struct template;
+
+/* Compiles TEXT (LEN bytes, named NAME); NULL after errors added to D. */
+struct template *template_compile(const char *name, const char *text, size_t len,
+				  struct diags *d);
+/* Renders T into OUT, escaping values for KIND, as template_render does. */
+bool template_run(const struct template *t, enum escape_kind kind,
+		  const struct val *const *scopes, size_t nscopes, struct buf *out, struct diags *d);
+void template_free(struct template *t);
+
+/* Compiles and renders TEXT (LEN bytes, named NAME) into OUT. Names are looked up in
  * SCOPES[NSCOPES-1] first, then outwards. Returns false when errors were
  * added to D; OUT then holds partial output to discard. */
 bool template_render(const char *name, const char *text, size_t len, enum escape_kind kind,

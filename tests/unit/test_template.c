@@ -236,6 +236,59 @@ static void test_scopes(void **state)
 	run_rows(*state, rows, NROWS(rows), true);
 }
 
+/* An item that has a name hides the outer one for that item only: lookups
+ * remembered from one item must not leak into the next. */
+static void test_shadowing(void **state)
+{
+	struct fixture *f = *state;
+	struct arena *a = &f->a;
+	struct val *items = val_add(f->root, "items", val_new(a, VAL_LIST));
+	val_set_str(a, val_add(items, NULL, val_new(a, VAL_MAP)), "name", "x");
+	val_add(items, NULL, val_new(a, VAL_MAP));
+	struct val *y = val_add(items, NULL, val_new(a, VAL_MAP));
+	val_set_str(a, y, "name", "y");
+	val_set_str(a, val_add(y, "lb", val_new(a, VAL_MAP)), "address", "inner");
+	val_add(items, NULL, val_new(a, VAL_MAP));
+	static const struct row rows[] = {
+		{"{{#items}}{{name}}:{{lb.address}};{{/items}}", ESC_MD,
+		 "x:10.0.0.1;rancher:10.0.0.1;y:inner;rancher:10.0.0.1;"},
+		{"{{#items}}{{#lb}}{{address}}{{/lb}},{{/items}}", ESC_MD,
+		 "10.0.0.1,10.0.0.1,inner,10.0.0.1,"},
+	};
+	run_rows(f, rows, NROWS(rows), false);
+	/* a map found first ends the search, even without the rest of the path */
+	val_add(val_add(items, NULL, val_new(a, VAL_MAP)), "lb", val_new(a, VAL_MAP));
+	bool ok;
+	char *diags;
+	char *out = render(f, "{{#items}}{{lb.address}}{{/items}}", ESC_MD, false, &ok, &diags);
+	assert_false(ok);
+	assert_string_equal(diags, "t.tmpl:1:11: error: 'lb.address': unknown name\n");
+	free(out);
+	free(diags);
+}
+
+/* One compiled template, rendered against different scopes. */
+static void test_compiled(void **state)
+{
+	struct fixture *f = *state;
+	static const char tpl[] = "{{name}}:{{#nodes}}{{name}}{{/nodes}}";
+	struct diags d = {0};
+	struct template *t = template_compile("t.tmpl", tpl, strlen(tpl), &d);
+	assert_non_null(t);
+	const struct val *scopes[2] = {f->root, f->extra};
+	static const char *const want[] = {"rancher:ab", "inner:ab"};
+	for (size_t n = 1; n <= 2; n++) {
+		struct buf out = {0};
+		assert_true(template_run(t, ESC_MD, scopes, n, &out, &d));
+		assert_string_equal(out.data, want[n - 1]);
+		buf_free(&out);
+	}
+	template_free(t);
+	assert_null(template_compile("t.tmpl", "{{#x}}", 6, &d));
+	assert_int_equal(d.errors, 1);
+	diags_free(&d);
+}
+
 static void test_errors(void **state)
 {
 	static const struct {
@@ -302,6 +355,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_loop_variables, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_whitespace_and_comments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scopes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shadowing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compiled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("template", tests, NULL, NULL);
