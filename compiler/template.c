@@ -69,6 +69,7 @@ struct memo {
 	int depth; /* frame index + 1 of the last hit; 0: none */
 	const struct val *frame;
 	const struct val *hit;
+	const char *key; /* hit's key string */
 	const struct val *base; /* the rest of the path, resolved from base */
 	const struct val *rest;
 };
@@ -120,14 +121,32 @@ static void pos_of(struct compiler *c, size_t off, int *line, int *col)
 {
 	if (off < c->pos_off || !c->pos_line)
 		c->pos_off = 0, c->pos_line = 1, c->pos_col = 1;
-	for (size_t i = c->pos_off; i < off; i++) {
-		if (c->text[i] == '\n')
-			c->pos_line++, c->pos_col = 1;
-		else if (((unsigned char)c->text[i] & 0xC0) != 0x80)
-			c->pos_col++; /* columns count characters, as in spec diagnostics */
+	size_t i = c->pos_off;
+	for (const char *nl; (nl = memchr(c->text + i, '\n', off - i));) {
+		i = (size_t)(nl - c->text) + 1;
+		c->pos_line++, c->pos_col = 1;
 	}
+	for (; i < off; i++)
+		if (((unsigned char)c->text[i] & 0xC0) != 0x80)
+			c->pos_col++; /* columns count characters, as in spec diagnostics */
 	c->pos_off = off;
 	*line = c->pos_line, *col = c->pos_col;
+}
+
+/* The first "CC" in S (N bytes), or NULL: memmem(s, n, "CC", 2), but
+ * memchr is much cheaper for a two-byte needle. */
+static const char *find_pair(const char *s, size_t n, char c)
+{
+	const char *end = s + n;
+	while (end - s >= 2) {
+		const char *p = memchr(s, c, (size_t)(end - s) - 1);
+		if (!p)
+			return NULL;
+		if (p[1] == c)
+			return p;
+		s = p + 1;
+	}
+	return NULL;
 }
 
 static bool is_blank(const char *s, size_t n)
@@ -181,7 +200,7 @@ static bool tokenize(struct compiler *c)
 	size_t pos = 0, open[TEMPLATE_MAX_DEPTH];
 	int nopen = 0;
 	while (pos < len) {
-		const char *tag = memmem(text + pos, len - pos, "{{", 2);
+		const char *tag = find_pair(text + pos, len - pos, '{');
 		if (!tag) {
 			push_tok(t, (struct tok){.kind = TOK_TEXT, .s = text + pos, .len = len - pos});
 			break;
@@ -189,7 +208,7 @@ static bool tokenize(struct compiler *c)
 		size_t at = (size_t)(tag - text);
 		int line, col;
 		pos_of(c, at, &line, &col);
-		const char *close = memmem(tag + 2, len - at - 2, "}}", 2);
+		const char *close = find_pair(tag + 2, len - at - 2, '}');
 		if (!close) {
 			diags_error(c->d, tpl_loc(t, line, col), NULL, "unclosed '{{'");
 			return false;
@@ -203,14 +222,16 @@ static bool tokenize(struct compiler *c)
 		char sigil = in < in_end ? *in : '\0';
 		bool block = sigil == '#' || sigil == '^' || sigil == '/' || sigil == '!';
 		/* A block tag alone on its line takes the whole line with it. */
-		size_t ls = at;
-		while (ls > 0 && text[ls - 1] != '\n')
-			ls--;
-		size_t le = after;
-		while (le < len && text[le] != '\n')
-			le++;
-		bool standalone = block && ls >= pos && is_blank(text + ls, at - ls) &&
-				  is_blank(text + after, le - after);
+		size_t ls = at, le = after;
+		bool standalone = false;
+		if (block) {
+			while (ls > 0 && text[ls - 1] != '\n')
+				ls--;
+			while (le < len && text[le] != '\n')
+				le++;
+			standalone = ls >= pos && is_blank(text + ls, at - ls) &&
+				     is_blank(text + after, le - after);
+		}
 		size_t text_end = standalone ? ls : at;
 		if (text_end > pos)
 			push_tok(t, (struct tok){.kind = TOK_TEXT, .s = text + pos, .len = text_end - pos});
@@ -318,13 +339,16 @@ static bool key_is(const char *k, const struct seg *key)
 	return i == key->len && !k[i];
 }
 
-/* Member KEY of map M, or NULL: val_get without a NUL-terminated copy of the key. */
-static const struct val *member(const struct val *m, const struct seg *key)
+/* Member KEY of map M, or NULL: val_get without a NUL-terminated copy of the
+ * key. SEEN is a key string already known to equal KEY, or NULL (members
+ * of a map always have a key): sibling maps, such as the items of one
+ * list, usually share their key strings. */
+static const struct val *member(const struct val *m, const struct seg *key, const char *seen)
 {
 	if (!m || m->kind != VAL_MAP)
 		return NULL;
 	for (const struct val *v = m->first; v; v = v->next)
-		if (key_is(v->key, key))
+		if (v->key == seen || key_is(v->key, key))
 			return v;
 	return NULL;
 }
@@ -354,9 +378,9 @@ static const struct val *lookup_first(struct run *r, const struct seg *key, stru
 		const struct val *f = r->stack[i].v;
 		if (i + 1 == m->depth && f == m->frame)
 			return m->hit;
-		const struct val *v = member(f, key);
+		const struct val *v = member(f, key, m->key);
 		if (v) {
-			*m = (struct memo){i + 1, f, v, NULL, NULL};
+			*m = (struct memo){i + 1, f, v, v->key, NULL, NULL};
 			return v;
 		}
 	}
@@ -385,7 +409,7 @@ static const struct val *lookup(struct run *r, const struct tok *tok, struct val
 	if (v != m->base) {
 		m->base = v;
 		for (size_t i = 1; v && i < tok->nseg; i++)
-			v = member(v, &segs[i]);
+			v = member(v, &segs[i], NULL);
 		m->rest = v;
 	}
 	return m->rest;
