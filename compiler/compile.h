@@ -23,7 +23,8 @@ struct val *compile_check(struct arena *a, const char *file, const char *data, s
 struct val *compile_check_tree(struct arena *a, const char *file, const struct node *doc,
 			       struct diags *d);
 
-/* A checked, lowered spec, ready to render: the arena owns spec and view. */
+/* A checked spec, ready to render: the arena owns spec and view (the
+ * lowered view model, made by the first compile_render). */
 struct compiled {
 	struct arena a;
 	const struct val *spec;
@@ -31,14 +32,14 @@ struct compiled {
 	char spec_sha256[65]; /* of the spec's bytes, for MANIFEST */
 };
 
-/* compile_check, then lower, into C. False when D has errors; compile_free
+/* compile_check into C. False when D has errors; compile_free
  * releases C either way. C keeps no pointer into DATA, which the caller
  * may free on return. Nothing is rendered yet, so a caller opens its
  * output (a temp dir) only for a spec that checked clean. */
 bool compile_prepare(struct compiled *c, const char *file, const char *data, size_t len,
 		     struct diags *d);
-/* Renders every artefact of C into OUT (render_all). */
-bool compile_render(const struct compiled *c, struct sink *out, struct diags *d);
+/* Lowers C (once) and renders every artefact into OUT (render_all). */
+bool compile_render(struct compiled *c, struct sink *out, struct diags *d);
 void compile_free(struct compiled *c);
 
 /* prepare + render into memory: OUT gets every artefact sorted by path, or

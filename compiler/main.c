@@ -151,7 +151,7 @@ static int cmd_check(int argc, char **argv)
 }
 
 /* Renders C straight into DIR's temp dir, swapped in only when all is well. */
-static int build_write(const struct compiled *c, const char *dir, bool force, struct diags *d)
+static int build_write(struct compiled *c, const char *dir, bool force, struct diags *d)
 {
 	enum emit_status st;
 	struct emit_writer *w = emit_open(dir, force, d, &st);
@@ -168,7 +168,7 @@ static int build_write(const struct compiled *c, const char *dir, bool force, st
 }
 
 /* Renders C and compares it with DIR as it goes; writes nothing. */
-static int build_check(const struct compiled *c, const char *dir, struct diags *d)
+static int build_check(struct compiled *c, const char *dir, struct diags *d)
 {
 	struct emit_checker *ck = emit_check_open(dir);
 	bool rendered = compile_render(c, emit_checker_sink(ck), d);
@@ -209,7 +209,7 @@ static int cmd_build(int argc, char **argv)
 	/* Output is opened only for a spec that checked clean: a bad spec never
 	 * creates a temp dir. */
 	bool prepared = compile_prepare(&c, spec_name(spec), data, len, &d);
-	free(data); /* the checked spec holds copies: 8 MB less while rendering a large spec */
+	free(data); /* the checked spec holds copies: 8 MB less while lowering and rendering */
 	data = NULL;
 	if (!prepared)
 		rc = d.errors ? EXIT_FAILED : EXIT_IO;
