@@ -9,10 +9,16 @@
 #define PATTERN_MATCH_LIMIT 100000
 #define PATTERN_DEPTH_LIMIT 1000
 
+/* JIT-compiled once a pattern has matched this often: a 100,000-node spec
+ * matches the name pattern 100,000 times, a small spec a few times, where
+ * compiling would cost more than it saves. */
+#define PATTERN_JIT_AFTER 64
+
 struct pattern {
 	pcre2_code *code;
 	pcre2_match_data *md;
 	pcre2_match_context *mc;
+	unsigned long uses;
 };
 
 struct pattern *pattern_compile(const char *src, char *err, size_t errlen)
@@ -47,9 +53,14 @@ struct pattern *pattern_compile(const char *src, char *err, size_t errlen)
 	return p;
 }
 
-bool pattern_match(const struct pattern *p, const char *s, size_t n)
+bool pattern_match(const struct pattern *cp, const char *s, size_t n)
 {
+	struct pattern *p = (struct pattern *)cp; /* the use count is a cache, not a value */
+	if (++p->uses == PATTERN_JIT_AFTER)
+		pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE); /* on failure: the interpreter */
 	int rc = pcre2_match(p->code, (PCRE2_SPTR)s, n, 0, 0, p->md, p->mc);
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* the interpreter has its own limits */
+		rc = pcre2_match(p->code, (PCRE2_SPTR)s, n, 0, PCRE2_NO_JIT, p->md, p->mc);
 	return rc >= 0;
 }
 

@@ -11,7 +11,8 @@ struct pattern;
 /* Compiles SRC; on failure returns NULL and writes a message to ERR. The
  * caller owns the result and frees it with pattern_free. */
 struct pattern *pattern_compile(const char *src, char *err, size_t errlen);
-/* True when all of S (N bytes) matches. A match that hits the limit is false. */
+/* True when all of S (N bytes) matches. A match that hits the limit is false.
+ * A pattern used often is JIT-compiled on the way (not thread-safe). */
 bool pattern_match(const struct pattern *p, const char *s, size_t n);
 void pattern_free(struct pattern *p);
 
