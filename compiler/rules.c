@@ -54,7 +54,8 @@ static uint64_t fnv1a(const void *p, size_t n)
 static const void *unique_key(const struct unique_field *f, const struct val *node,
 			      unsigned char buf[17], size_t *len)
 {
-	const char *s = val_path_str(node, f->field);
+	const struct val *v = val_get(node, f->field);
+	const char *s = v && v->kind == VAL_STR ? v->s : "";
 	if (!f->address) {
 		*len = strlen(s);
 		return s;
