@@ -74,14 +74,18 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
-void arena_free(struct arena *a)
+static void free_chunks(struct arena_chunk *c)
 {
-	struct arena_chunk *c = a->head;
 	while (c) {
 		struct arena_chunk *next = c->next;
 		free(c);
 		c = next;
 	}
+}
+
+void arena_free(struct arena *a)
+{
+	free_chunks(a->head);
 	a->head = NULL;
 	a->used = 0;
 	a->total = 0;
@@ -92,12 +96,7 @@ void arena_reset(struct arena *a)
 	struct arena_chunk *keep = a->head;
 	if (!keep)
 		return;
-	struct arena_chunk *c = keep->next;
-	while (c) {
-		struct arena_chunk *next = c->next;
-		free(c);
-		c = next;
-	}
+	free_chunks(keep->next);
 	keep->next = NULL;
 	memset(keep->data, 0, a->used); /* arena_alloc hands out zeroed memory */
 	a->used = 0;
