@@ -11,8 +11,10 @@ bool node_is_null(const struct node *n)
 {
 	if (!n || n->kind != NODE_SCALAR || !n->plain)
 		return false;
-	return n->len == 0 || !strcmp(n->text, "~") || !strcmp(n->text, "null") ||
-	       !strcmp(n->text, "Null") || !strcmp(n->text, "NULL");
+	/* lengths first: this runs on every value of a large spec */
+	return n->len == 0 || (n->len == 1 && n->text[0] == '~') ||
+	       (n->len == 4 && (!strcmp(n->text, "null") || !strcmp(n->text, "Null") ||
+				!strcmp(n->text, "NULL")));
 }
 
 const struct node *node_member(const struct node *map, const char *key)

@@ -448,7 +448,8 @@ static struct val *apply_object(struct applier *ap, const struct schema *s, cons
 	for (const struct node *c = n->first; c; c = c->next) {
 		struct path cp = {p, c->key->text, 0};
 		size_t i = 0;
-		while (i < s->nprops && strcmp(s->props[i].name, c->key->text))
+		const char *key = c->key->text;
+		while (i < s->nprops && (s->props[i].name[0] != key[0] || strcmp(s->props[i].name, key)))
 			i++;
 		if (i == s->nprops) {
 			const char *names[64];
