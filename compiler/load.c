@@ -70,6 +70,14 @@ static struct loc offset_loc(const char *file, const char *data, size_t off)
 	return loc;
 }
 
+/* Eight bytes of ASCII at S. */
+static bool ascii8(const unsigned char *s)
+{
+	uint64_t w;
+	memcpy(&w, s, sizeof(w));
+	return !(w & 0x8080808080808080u);
+}
+
 /* Offset of the first byte that is not valid UTF-8, or LEN. */
 static size_t utf8_invalid_at(const unsigned char *s, size_t len)
 {
@@ -81,9 +89,8 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
 		if (c < 0x80) {
 			i++;
 			/* specs are mostly ASCII: skip it eight bytes at a time */
-			uint64_t w;
-			while (len - i >= sizeof(w) && (memcpy(&w, s + i, sizeof(w)), !(w & 0x8080808080808080u)))
-				i += sizeof(w);
+			while (len - i >= 8 && ascii8(s + i))
+				i += 8;
 			continue;
 		} else if ((c & 0xE0) == 0xC0) {
 			n = 1, min = 0x80, cp = c & 0x1F;
