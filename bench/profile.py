@@ -30,8 +30,10 @@ REPO = os.path.dirname(BENCH)
 PASSES = [
     ("startup (dynamic loader)", "_dl_start"),
     ("read the spec", "read_spec"),
-    ("load: YAML -> tree (load_yaml)", "load_yaml"),
+    ("load: YAML -> tree (load_yaml_front)", "load_yaml_front"),
+    ("  of which the fast scanner, the tree and typing (load_fast)", "load_fast"),
     ("  of which libfyaml's parser", "fy_parser_parse"),
+    ("  of which typing streamed items (schema_apply_item)", "schema_apply_item"),
     ("schema: tree -> typed spec (schema_apply)", "schema_apply"),
     ("rules (rules_check)", "rules_check"),
     ("lower: view for templates (lower_spec)", "lower_spec"),
@@ -40,7 +42,7 @@ PASSES = [
     ("sha256 (spec + MANIFEST)", "sha256_hex"),
     ("emit: temp dir, write, fsync, rename", "emit_write"),
 ]
-MASSIF_PASSES = ["read_spec", "load_yaml", "schema_apply", "rules_check", "lower_spec", "render_all",
+MASSIF_PASSES = ["read_spec", "load_yaml_front", "schema_apply", "rules_check", "lower_spec", "render_all",
                  "emit_write"]
 
 

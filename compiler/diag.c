@@ -133,13 +133,32 @@ void diags_format_json(const struct diags *d, struct buf *out)
 	buf_printf(out, "%s], \"dropped\": %zu}\n", d->count ? "\n" : "", d->dropped);
 }
 
+static void diag_free(struct diag *g)
+{
+	free(g->file);
+	free(g->path);
+	free(g->message);
+}
+
 void diags_free(struct diags *d)
 {
-	for (size_t i = 0; i < d->count; i++) {
-		free(d->items[i].file);
-		free(d->items[i].path);
-		free(d->items[i].message);
-	}
+	for (size_t i = 0; i < d->count; i++)
+		diag_free(&d->items[i]);
 	free(d->items);
 	*d = (struct diags){0};
+}
+
+struct diags_mark diags_mark(const struct diags *d)
+{
+	return (struct diags_mark){d->count, d->errors, d->warnings, d->dropped};
+}
+
+void diags_rollback(struct diags *d, struct diags_mark m)
+{
+	for (size_t i = m.count; i < d->count; i++)
+		diag_free(&d->items[i]);
+	d->count = m.count;
+	d->errors = m.errors;
+	d->warnings = m.warnings;
+	d->dropped = m.dropped;
 }

@@ -52,4 +52,16 @@ void diags_format_text(const struct diags *d, struct buf *out);
 void diags_format_json(const struct diags *d, struct buf *out);
 void diags_free(struct diags *d);
 
+/* What D held at some point, to forget everything recorded after it (while
+ * D is only added to, not sorted): a front end that gives up hands the input
+ * to another one, and the diagnostics its callers reported meanwhile go. */
+struct diags_mark {
+	size_t count;
+	size_t errors;
+	size_t warnings;
+	size_t dropped;
+};
+struct diags_mark diags_mark(const struct diags *d);
+void diags_rollback(struct diags *d, struct diags_mark m);
+
 #endif

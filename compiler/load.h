@@ -34,4 +34,15 @@ struct node *load_yaml(struct arena *a, const char *file, const char *data, size
 struct node *load_yaml_stream(struct arena *a, const char *file, const char *data, size_t len,
 			      struct diags *d, const struct load_stream *stream);
 
+/* Which reader turns the bytes into the tree. LOAD_FRONT_AUTO (what
+ * load_yaml_stream does): the fast scanner of load_fast.c for the block-style
+ * subset specs use, libfyaml for everything else. The other two, for tests
+ * and the differential fuzz target: LOAD_FRONT_FAST returns NULL with no
+ * diagnostic for input outside the subset; LOAD_FRONT_LIBFYAML never tries
+ * the scanner. */
+enum load_front { LOAD_FRONT_AUTO, LOAD_FRONT_FAST, LOAD_FRONT_LIBFYAML };
+struct node *load_yaml_front(struct arena *a, const char *file, const char *data, size_t len,
+			     struct diags *d, const struct load_stream *stream,
+			     enum load_front front);
+
 #endif

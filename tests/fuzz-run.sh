@@ -27,18 +27,24 @@ declare -A seeds=(
     [kubeconfig]=""
     [manifest]="$g/walkthrough/expected/MANIFEST $g/current/expected/MANIFEST"
     [shell_words]="$g/walkthrough/expected/helm.sh $g/current/expected/helm.sh $g/walkthrough/expected/tools.sh"
+    [load_fast]="$src/examples $src/testdata/errors $g/walkthrough/spec.yml $g/current/spec.yml $g/ipv6/spec.yml $g/minimal/spec.yml $g/split-roles/spec.yml $g/yaml11/spec.yml"
 )
 failed=0 passed=0
-for t in spec template escape json nginx_conf shell_words kubeconfig manifest; do
+n=0
+for t in spec template escape json nginx_conf shell_words kubeconfig manifest load_fast; do
     mkdir -p "$work/$t" "$work/$t-seeds"
     cp -r fuzz/corpus/$t/. "$work/$t-seeds/"
     for s in ${seeds[$t]}; do
-        if [ -d "$s" ]; then find "$s" -type f -exec cp {} "$work/$t-seeds/" \; ; else cp "$s" "$work/$t-seeds/"; fi
+        # numbered: seeds from different directories share names (spec.yml)
+        if [ -d "$s" ]; then files=$(find "$s" -type f); else files=$s; fi
+        for f in $files; do n=$((n + 1)); cp "$f" "$work/$t-seeds/$n-${f##*/}"; done
     done
+    dict=()
+    [ -f "fuzz/$t.dict" ] && dict=(-dict="fuzz/$t.dict")
     log="$work/$t.log"
     rc=0
     ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-        "build-fuzz/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+        "build-fuzz/fuzz/fuzz_$t" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
         -max_len=65536 -error_exitcode=1 -timeout_exitcode=1 -print_final_stats=1 \
         -artifact_prefix="$work/$t-" "$work/$t" "$work/$t-seeds" >"$log" 2>&1 || rc=$?
     execs=$(awk '/stat::number_of_executed_units/ {print $NF}' "$log")
