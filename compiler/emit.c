@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define WRITEBACK_CHUNK ((off_t)4 << 20)
+
 /* snprintf into a path buffer; false when it does not fit. */
 static bool path_printf(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static bool path_printf(char *out, size_t len, const char *fmt, ...)
@@ -121,6 +123,8 @@ struct emit_writer {
 	char path[4096]; /* the open file */
 	int fd; /* -1: none open */
 	int mode;
+	off_t written; /* bytes in the open file */
+	off_t queued;  /* of which handed to writeback */
 	bool failed;
 	size_t nfiles;
 	char **subdirs; /* made under tmp, to fsync before the swap */
@@ -178,6 +182,7 @@ static bool writer_begin(struct sink *s, const char *rel, int mode)
 	if (w->fd < 0)
 		return writer_fail(w, "cannot create", strerror(errno));
 	w->mode = mode;
+	w->written = w->queued = 0;
 	return true;
 }
 
@@ -194,6 +199,14 @@ static bool writer_write(struct sink *s, const char *data, size_t len)
 		if (n <= 0)
 			return writer_fail(w, "cannot write", n < 0 ? strerror(errno) : "short write");
 		done += (size_t)n;
+	}
+	w->written += (off_t)len;
+	/* Start writeback every few MB, so the fsync at the end of a large file
+	 * waits for its tail, not for all of it, while rendering goes on.
+	 * Advisory: an error here shows up at fsync. */
+	if (w->written - w->queued >= WRITEBACK_CHUNK) {
+		sync_file_range(w->fd, w->queued, w->written - w->queued, SYNC_FILE_RANGE_WRITE);
+		w->queued = w->written;
 	}
 	return true;
 }
