@@ -1,7 +1,7 @@
-/* Strict JSON (RFC 8259) reader for verify: the artefacts rhc writes as JSON
- * (patches, spec.json) and, later, Kubernetes API answers. Produces the same
- * struct node tree as the YAML loader (compiler/node.h), so checks walk one
- * kind of tree. Scalars: strings have plain=false; numbers, true, false and
+/* Strict JSON (RFC 8259) reader: the embedded schema, and for verify the
+ * artefacts rhc writes as JSON (patches, spec.json) and Kubernetes API
+ * answers. Produces the same struct node tree as the YAML loader (node.h),
+ * so checks walk one kind of tree. Scalars: strings have plain=false; numbers, true, false and
  * null have plain=true and their source text. */
 #ifndef RHC_JSON_H
 #define RHC_JSON_H
