@@ -557,12 +557,7 @@ static struct node *parse_object(struct jp *p)
 		if (!v)
 			return NULL;
 		v->key = key;
-		if (m->last)
-			m->last->next = v;
-		else
-			m->first = v;
-		m->last = v;
-		m->count++;
+		node_append(m, v);
 		skip_ws(p);
 		if (p->i < p->len && p->s[p->i] == '}')
 			break;
@@ -598,12 +593,7 @@ static struct node *parse_array(struct jp *p)
 		struct node *v = parse_value(p);
 		if (!v)
 			return NULL;
-		if (s->last)
-			s->last->next = v;
-		else
-			s->first = v;
-		s->last = v;
-		s->count++;
+		node_append(s, v);
 		skip_ws(p);
 		if (p->i < p->len && p->s[p->i] == ']')
 			break;

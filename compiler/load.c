@@ -29,6 +29,16 @@ const struct node *node_member(const struct node *map, const char *key)
 	return NULL;
 }
 
+void node_append(struct node *parent, struct node *child)
+{
+	if (parent->last)
+		parent->last->next = child;
+	else
+		parent->first = child;
+	parent->last = child;
+	parent->count++;
+}
+
 const struct node *node_path(const struct node *obj, const char *path)
 {
 	char part[128];

@@ -34,6 +34,8 @@ const char *node_kind_name(enum node_kind kind);
 /* The value of KEY in mapping MAP, or NULL (also when MAP is NULL or not a
  * mapping), so lookups chain: node_member(node_member(root, "spec"), "x"). */
 const struct node *node_member(const struct node *map, const char *key);
+/* Appends CHILD to the items (or, with its key set, the members) of PARENT. */
+void node_append(struct node *parent, struct node *child);
 /* Dotted lookup through mappings: node_path(obj, "spec.template.spec"). */
 const struct node *node_path(const struct node *obj, const char *path);
 

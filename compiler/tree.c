@@ -87,12 +87,7 @@ static bool attach(struct tree *t, struct node *n, int line, int col)
 		n->key = t->pending_key;
 		t->pending_key = NULL;
 	}
-	if (parent->last)
-		parent->last->next = n;
-	else
-		parent->first = n;
-	parent->last = n;
-	parent->count++;
+	node_append(parent, n);
 	return true;
 }
 
