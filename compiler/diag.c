@@ -15,6 +15,21 @@ static char *xstrdup(const char *s)
 	return p;
 }
 
+struct loc text_pos_at(struct text_pos *p, const char *file, size_t off)
+{
+	if (off < p->off || !p->line)
+		p->off = 0, p->line = 1, p->col = 1;
+	size_t i = p->off;
+	for (const char *nl; (nl = memchr(p->text + i, '\n', off - i));) {
+		i = (size_t)(nl - p->text) + 1;
+		p->line++, p->col = 1;
+	}
+	for (; i < off; i++)
+		p->col += ((unsigned char)p->text[i] & 0xC0) != 0x80;
+	p->off = off;
+	return (struct loc){file, p->line, p->col};
+}
+
 static void diags_vadd(struct diags *d, enum diag_severity sev, struct loc loc, const char *path,
 		       const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 

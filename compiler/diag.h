@@ -15,6 +15,19 @@ struct loc {
 	int col;
 };
 
+/* Byte offsets of TEXT as 1-based line and column (columns count UTF-8
+ * characters, as every diagnostic does). Goes on from the last answer, so
+ * a reader asking in order scans its input once. Zero-initialise, set text. */
+struct text_pos {
+	const char *text;
+	size_t off; /* of the last answer */
+	int line;   /* 0: no answer yet */
+	int col;
+};
+
+/* The location of byte OFF of P->text in FILE. */
+struct loc text_pos_at(struct text_pos *p, const char *file, size_t off);
+
 enum diag_severity { DIAG_ERROR, DIAG_WARNING };
 
 struct diag {

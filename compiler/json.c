@@ -18,11 +18,8 @@ struct jp {
 	size_t len;
 	size_t i;
 	struct diags *d;
-	/* Location cursor: offsets are turned into line:col only when a node or
-	 * a message needs one, scanning forward from the last answer. */
-	size_t cur_off;
-	int cur_line;
-	int cur_col;
+	/* offsets become line:col only when a node or a message needs one */
+	struct text_pos pos;
 	int depth;
 	bool failed; /* a syntax error: stop */
 	bool dup;    /* a duplicate key: keep going, return NULL at the end */
@@ -37,21 +34,7 @@ struct keyset {
 
 static struct loc jp_loc(struct jp *p, size_t off)
 {
-	if (off < p->cur_off) {
-		p->cur_off = 0;
-		p->cur_line = 1;
-		p->cur_col = 1;
-	}
-	for (size_t k = p->cur_off; k < off; k++) {
-		if (p->s[k] == '\n') {
-			p->cur_line++;
-			p->cur_col = 1;
-		} else if ((p->s[k] & 0xC0) != 0x80) {
-			p->cur_col++;
-		}
-	}
-	p->cur_off = off;
-	return (struct loc){p->file, p->cur_line, p->cur_col};
+	return text_pos_at(&p->pos, p->file, off);
 }
 
 static void jp_error(struct jp *p, size_t off, const char *msg)
@@ -644,8 +627,7 @@ struct node *json_parse(struct arena *a, const char *file, const char *data, siz
 		.s = (const unsigned char *)data,
 		.len = data ? len : 0,
 		.d = d,
-		.cur_line = 1,
-		.cur_col = 1,
+		.pos = {.text = data},
 	};
 	struct node *root = parse_value(&p);
 	if (root) {

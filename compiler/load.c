@@ -70,16 +70,8 @@ const char *node_kind_name(enum node_kind kind)
 /* Line and column (1-based, column in characters) of byte offset OFF. */
 static struct loc offset_loc(const char *file, const char *data, size_t off)
 {
-	struct loc loc = {file, 1, 1};
-	for (size_t i = 0; i < off; i++) {
-		if (data[i] == '\n') {
-			loc.line++;
-			loc.col = 1;
-		} else if (((unsigned char)data[i] & 0xC0) != 0x80) {
-			loc.col++;
-		}
-	}
-	return loc;
+	struct text_pos pos = {.text = data};
+	return text_pos_at(&pos, file, off);
 }
 
 /* Eight bytes of ASCII at S. */

@@ -48,9 +48,7 @@ struct compiler {
 	size_t len;
 	struct diags *d;
 	bool failed;
-	size_t pos_off; /* pos_of's cursor */
-	int pos_line;
-	int pos_col;
+	struct text_pos pos; /* tags come in order: one scan for their places */
 };
 
 struct frame {
@@ -113,24 +111,6 @@ static void push_seg(struct template *t, const char *s, size_t len)
 		t->segs = grow(t->segs, &t->capsegs, sizeof(*t->segs));
 	const char *nul = memchr(s, '\0', len);
 	t->segs[t->nsegs++] = (struct seg){s, nul ? (size_t)(nul - s) : len};
-}
-
-/* Line and column of byte OFF. Tags come in order, so each call goes on
- * from the previous one instead of rescanning the template from its start. */
-static void pos_of(struct compiler *c, size_t off, int *line, int *col)
-{
-	if (off < c->pos_off || !c->pos_line)
-		c->pos_off = 0, c->pos_line = 1, c->pos_col = 1;
-	size_t i = c->pos_off;
-	for (const char *nl; (nl = memchr(c->text + i, '\n', off - i));) {
-		i = (size_t)(nl - c->text) + 1;
-		c->pos_line++, c->pos_col = 1;
-	}
-	for (; i < off; i++)
-		if (((unsigned char)c->text[i] & 0xC0) != 0x80)
-			c->pos_col++; /* columns count characters, as in spec diagnostics */
-	c->pos_off = off;
-	*line = c->pos_line, *col = c->pos_col;
 }
 
 /* The first "CC" in S (N bytes), or NULL: memmem(s, n, "CC", 2), but
@@ -206,8 +186,8 @@ static bool tokenize(struct compiler *c)
 			break;
 		}
 		size_t at = (size_t)(tag - text);
-		int line, col;
-		pos_of(c, at, &line, &col);
+		struct loc where = text_pos_at(&c->pos, NULL, at);
+		int line = where.line, col = where.col;
 		const char *close = find_pair(tag + 2, len - at - 2, '}');
 		if (!close) {
 			diags_error(c->d, tpl_loc(t, line, col), NULL, "unclosed '{{'");
@@ -305,7 +285,7 @@ struct template *template_compile(const char *name, const char *text, size_t len
 	if (!t)
 		abort();
 	t->name = name;
-	struct compiler c = {.t = t, .text = text, .len = len, .d = d};
+	struct compiler c = {.t = t, .text = text, .len = len, .d = d, .pos = {.text = text}};
 	if (!tokenize(&c) || c.failed) {
 		template_free(t);
 		return NULL;
