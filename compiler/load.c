@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dotted.h"
 #include "load_fast.h"
 #include "tree.h"
 
@@ -41,16 +42,12 @@ void node_append(struct node *parent, struct node *child)
 
 const struct node *node_path(const struct node *obj, const char *path)
 {
-	char part[128];
+	char part[DOTTED_PART_MAX];
 	const struct node *v = obj;
 	while (v && *path) {
-		size_t n = strcspn(path, ".");
-		if (n >= sizeof(part))
+		if (!dotted_next(&path, part))
 			return NULL;
-		memcpy(part, path, n);
-		part[n] = '\0';
 		v = node_member(v, part);
-		path += n + (path[n] == '.');
 	}
 	return v;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dotted.h"
 #include "pattern.h"
 #include "suggest.h"
 
@@ -312,16 +313,15 @@ void schema_free(struct schema *s)
 
 size_t schema_property_count(const struct schema *s, const char *path)
 {
+	char part[DOTTED_PART_MAX];
 	while (s && *path) {
-		size_t n = strcspn(path, ".");
+		if (!dotted_next(&path, part))
+			return 0;
 		const struct schema *next = NULL;
 		for (size_t i = 0; i < s->nprops; i++)
-			if (strlen(s->props[i].name) == n && !strncmp(s->props[i].name, path, n))
+			if (!strcmp(s->props[i].name, part))
 				next = s->props[i].schema;
 		s = next;
-		path += n;
-		if (*path == '.')
-			path++;
 	}
 	return s ? s->nprops : 0;
 }

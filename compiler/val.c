@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "dotted.h"
 #include "escape.h"
 
 struct val *val_new(struct arena *a, enum val_kind kind)
@@ -87,17 +88,11 @@ struct val *val_get(const struct val *m, const char *key)
 struct val *val_path(const struct val *root, const char *path)
 {
 	const struct val *v = root;
-	char part[128];
+	char part[DOTTED_PART_MAX];
 	while (v && *path) {
-		size_t n = strcspn(path, ".");
-		if (n >= sizeof(part))
+		if (!dotted_next(&path, part))
 			return NULL;
-		memcpy(part, path, n);
-		part[n] = '\0';
 		v = val_get(v, part);
-		path += n;
-		if (*path == '.')
-			path++;
 	}
 	return (struct val *)v;
 }
