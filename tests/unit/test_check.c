@@ -10,14 +10,14 @@
 
 #include <cmocka.h>
 
+#include "../test_helpers.h"
+
 #include "arena.h"
 #include "buf.h"
 #include "compile.h"
 #include "diag.h"
 #include "load.h"
 #include "val.h"
-
-#define NROWS(t) (sizeof(t) / sizeof((t)[0]))
 
 /* The smallest valid spec; rows append to it from line 10 on. */
 #define BASE                                                                                      \
@@ -47,12 +47,10 @@ struct result {
 static void check(struct result *r, const char *yaml, size_t len)
 {
 	struct diags d = {0};
-	struct buf text = {0};
 	memset(r, 0, sizeof(*r));
 	r->spec = compile_check(&r->a, "spec.yml", yaml, len, &d);
 	diags_sort(&d); /* top to bottom, as rhc check prints them */
-	diags_format_text(&d, &text);
-	r->diags = buf_take(&text, NULL);
+	r->diags = diags_text(&d);
 	r->errors = d.errors;
 	r->warnings = d.warnings;
 	diags_free(&d);

@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "../test_helpers.h"
+
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
@@ -17,9 +19,6 @@
 #include "load.h"
 #include "node.h"
 #include "val.h"
-
-/* Inputs may hold NUL bytes, so every row carries its length. */
-#define S(lit) lit, sizeof(lit) - 1
 
 struct row {
 	const char *in;
@@ -68,8 +67,6 @@ static void run_bool(escape_bool_fn fn, const struct refusable *rows, size_t n)
 		buf_free(&b);
 	}
 }
-
-#define NROWS(t) (sizeof(t) / sizeof((t)[0]))
 
 static void test_json_string(void **state)
 {

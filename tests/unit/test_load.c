@@ -10,24 +10,20 @@
 
 #include <cmocka.h>
 
+#include "../test_helpers.h"
+
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
 #include "load.h"
 #include "node.h"
 
-#define NROWS(t) (sizeof(t) / sizeof((t)[0]))
-/* Inputs may hold NUL bytes, so every row carries its length. */
-#define S(lit) lit, sizeof(lit) - 1
-
 /* Loads DATA; the diagnostics as text go to *DIAGS (caller frees). */
 static struct node *load(struct arena *a, const char *data, size_t len, char **diags)
 {
 	struct diags d = {0};
-	struct buf text = {0};
 	struct node *root = load_yaml(a, "t.yml", data, len, &d);
-	diags_format_text(&d, &text);
-	*diags = buf_take(&text, NULL);
+	*diags = diags_text(&d);
 	assert_int_equal(d.errors, root ? 0 : 1); /* one refusal, one error */
 	diags_free(&d);
 	return root;

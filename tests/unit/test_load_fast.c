@@ -11,14 +11,13 @@
 
 #include <cmocka.h>
 
+#include "../test_helpers.h"
+
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
 #include "load.h"
 #include "node.h"
-
-#define NROWS(t) (sizeof(t) / sizeof((t)[0]))
-#define S(lit) lit, sizeof(lit) - 1
 
 /* Every field either front end sets, one node a line. */
 static void put_node(struct buf *b, const struct node *n, int depth)

@@ -10,9 +10,9 @@
 
 #include <cmocka.h>
 
-#include "sha256.h"
+#include "../test_helpers.h"
 
-#define NROWS(t) (sizeof(t) / sizeof((t)[0]))
+#include "sha256.h"
 
 static void expect_digest(const void *data, size_t len, const char *want)
 {

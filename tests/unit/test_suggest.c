@@ -9,9 +9,9 @@
 
 #include <cmocka.h>
 
-#include "suggest.h"
+#include "../test_helpers.h"
 
-#define NROWS(t) (sizeof(t) / sizeof((t)[0]))
+#include "suggest.h"
 
 static void test_distance(void **state)
 {

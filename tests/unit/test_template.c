@@ -9,14 +9,14 @@
 
 #include <cmocka.h>
 
+#include "../test_helpers.h"
+
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
 #include "escape.h"
 #include "template.h"
 #include "val.h"
-
-#define NROWS(t) (sizeof(t) / sizeof((t)[0]))
 
 struct fixture {
 	struct arena a;
@@ -92,12 +92,11 @@ static char *render(struct fixture *f, const char *tpl, enum escape_kind kind, b
 		    bool *ok, char **diags)
 {
 	const struct val *scopes[2] = {f->root, f->extra};
-	struct buf out = {0}, text = {0};
+	struct buf out = {0};
 	struct diags d = {0};
 	*ok = template_render("t.tmpl", tpl, strlen(tpl), kind, scopes, two_scopes ? 2 : 1, &out,
 			      &d);
-	diags_format_text(&d, &text);
-	*diags = buf_take(&text, NULL);
+	*diags = diags_text(&d);
 	diags_free(&d);
 	return buf_take(&out, NULL);
 }

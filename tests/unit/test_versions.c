@@ -7,9 +7,9 @@
 
 #include <cmocka.h>
 
-#include "versions.h"
+#include "../test_helpers.h"
 
-#define NROWS(t) (sizeof(t) / sizeof((t)[0]))
+#include "versions.h"
 
 static struct semver parse(const char *s)
 {

@@ -13,13 +13,11 @@
 
 #include <cmocka.h>
 
+#include "../test_helpers.h"
+
 #include "arena.h"
 #include "buf.h"
 #include "shell_words.h"
-
-#define NROWS(t) (sizeof(t) / sizeof((t)[0]))
-/* Inputs may hold NUL bytes, so every row carries its length. */
-#define S(lit) lit, sizeof(lit) - 1
 
 static void dump_text(struct buf *b, const char *s, size_t n)
 {
@@ -40,9 +38,7 @@ static void dump_text(struct buf *b, const char *s, size_t n)
  * (caller frees). */
 static char *split(const char *script, size_t len)
 {
-	char *copy = malloc(len ? len : 1);
-	assert_non_null(copy);
-	memcpy(copy, script, len);
+	char *copy = exact_copy(script, len);
 	struct arena a = {0};
 	struct shell_line *lines = NULL;
 	size_t n = shell_split(&a, copy, len, &lines);

@@ -10,15 +10,13 @@
 
 #include <cmocka.h>
 
+#include "../test_helpers.h"
+
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
 #include "json.h"
 #include "node.h"
-
-#define NROWS(t) (sizeof(t) / sizeof((t)[0]))
-/* Inputs may hold NUL bytes, so every row carries its length. */
-#define S(lit) lit, sizeof(lit) - 1
 
 /* Parses a copy of DATA exactly LEN bytes long (no NUL after it, so a read
  * past the end shows under ASan); diagnostics as text go to *DIAGS (caller
@@ -26,16 +24,10 @@
 static struct node *parse(struct arena *a, const char *data, size_t len, char **diags,
 			  size_t *errors)
 {
-	char *copy = malloc(len ? len : 1);
-	assert_non_null(copy);
-	memcpy(copy, data, len);
+	char *copy = exact_copy(data, len);
 	struct diags d = {0};
-	struct buf text = {0};
 	struct node *root = json_parse(a, "t.json", copy, len, &d);
-	diags_format_text(&d, &text);
-	*diags = buf_take(&text, NULL);
-	if (!*diags)
-		*diags = calloc(1, 1);
+	*diags = diags_text(&d);
 	*errors = d.errors;
 	diags_free(&d);
 	free(copy);
