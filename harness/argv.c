@@ -1,9 +1,18 @@
 /* The argv check: each script runs with docker, helm, kubectl, curl, wget,
  * tar, ln, sudo and install replaced by recorders, and the argument vectors
  * they receive are compared with what the spec implies: a value is one
- * argument, intact, whatever it contains. Nothing leaves the temp directory:
- * curl and tar recorders write stand-in binaries that print where they came
- * from, so tools.sh's checksum and version checks run for real on them. */
+ * argument, intact, whatever it contains. curl and tar recorders write
+ * stand-in binaries that print where they came from, so tools.sh's checksum
+ * and version checks run for real on them.
+ *
+ * The scripts are what is being checked, so nothing in them is trusted: a
+ * script that names a program by absolute path is not run at all, and the
+ * rest run in the sandbox (sandbox.h) on the private copy: no network, the
+ * file system read-only but for the workspace, and no program directory
+ * visible, so the only programs are the recorders and the few tools bound
+ * into the workspace's bin/ (below). */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,13 +30,33 @@
 static const char *const recorded[] = {"docker", "helm", "kubectl", "curl", "wget",
 				       "tar",	 "ln",	 "sudo",    "install"};
 
+/* The real programs the scripts (and the recorders) may use, bound
+ * read-only into bin/: shell built-ins aside, nothing else exists there. */
+static const char *const allowed[] = {"bash", "sh", "basename", "dirname", "cat", "cut", "sha256sum",
+				      "mkdir", "chmod", "rm", "mktemp", "env", "tr", "head", "grep", "sed"};
+
+/* Calls no rhc script makes, whatever the spec: a recorder never runs them,
+ * but their presence is a FAIL of its own. NULL-ended argument prefixes,
+ * matched anywhere in the argument list after the program's name. */
+static const struct {
+	const char *program;
+	const char *args[3];
+	const char *why;
+} forbidden[] = {
+	{"kubectl", {"delete", NULL}, "deletes from the cluster"},
+	{"kubectl", {"--user=system:anonymous", NULL}, "grants a role to anonymous users"},
+	{"kubectl", {"--group=system:unauthenticated", NULL}, "grants a role to unauthenticated users"},
+	{"kubectl", {"--group=system:anonymous", NULL}, "grants a role to anonymous users"},
+	{"helm", {"delete", NULL}, "deletes a release"},
+	{"helm", {"uninstall", NULL}, "deletes a release"},
+};
+
 /* Records "NAME\037arg1\037arg2...\036" and imitates the few side effects the
- * scripts rely on. */
+ * scripts rely on. Written after a "#!WS/bin/sh" line. */
 static const char recorder[] =
-	"#!/bin/sh\n"
 	"name=$(basename \"$0\")\n"
 	"{ printf '%s' \"$name\"; for a in \"$@\"; do printf '\\037%s' \"$a\"; done; printf '\\036'; } >>\"$RHC_RECORD_LOG\"\n"
-	"stand_in() { printf '#!/bin/sh\\necho %s\\n' \"$1\"; }\n"
+	"stand_in() { printf '#!%s\\necho %s\\n' \"$RHC_SH\" \"$1\"; }\n"
 	"case \"$name\" in\n"
 	"curl)\n"
 	"  out=; url=\n"
@@ -53,12 +82,12 @@ struct calls {
 	size_t n;
 };
 
-static bool write_text(const char *path, const char *text, mode_t mode)
+static bool write_text(const char *path, const char *head, const char *text, mode_t mode)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = fopen(path, "wx");
 	if (!f)
 		return false;
-	bool ok = fputs(text, f) >= 0;
+	bool ok = fputs(head, f) >= 0 && fputs(text, f) >= 0;
 	ok &= fclose(f) == 0;
 	return ok && chmod(path, mode) == 0;
 }
@@ -93,47 +122,115 @@ static void parse_log(struct verify_ctx *c, const char *log, size_t len, const c
 	}
 }
 
-static bool run_recorded(struct verify_ctx *c, const char *tmp, const char *script, struct calls *calls)
+/* The first word of a script line that names a program by absolute path,
+ * in a command position; NULL when there is none. */
+static const struct shell_word *absolute_program(const struct shell_line *l)
 {
-	char abs_dir[4096];
-	if (!realpath(c->dir, abs_dir))
-		return false;
+	static const char *const starts[] = {";", "|", "&", "&&", "||", "(", "!", "{", "then", "do", "else",
+					      "elif", "if", "while", "until", "exec", "command", "time", NULL};
+	bool command = true;
+	for (size_t i = 0; i < l->nwords; i++) {
+		const struct shell_word *w = &l->words[i];
+		if (command && w->text[0] == '/')
+			return w;
+		bool start = false;
+		for (const char *const *s = starts; *s && !start; s++)
+			start = !strcmp(w->text, *s) && (w->nparts == 1 && w->parts[0].quote == SHELL_BARE);
+		/* an assignment before the command keeps the command position */
+		command = start || (command && strchr(w->text, '=') && w->text[0] != '=');
+	}
+	return NULL;
+}
+
+static char *join(struct verify_ctx *c, const struct call *k);
+
+static bool run_recorded(struct verify_ctx *c, const struct script *sc, struct calls *calls)
+{
+	const char *script = sc->file->path;
+	for (size_t i = 0; i < sc->nlines; i++) {
+		const struct shell_word *w = absolute_program(&sc->lines[i]);
+		if (w) {
+			report_add(c->r, CHECK_FAIL, "argv", script, sc->lines[i].line,
+				   "runs %.*s%s by absolute path; verify runs only its recorders, so this script is not run",
+				   80, w->text, strlen(w->text) > 80 ? "..." : "");
+			return false;
+		}
+	}
 	struct arena *a = &c->a;
-	const char *log = arena_printf(a, "%s/%s.log", tmp, script);
-	const char *work = arena_printf(a, "%s/work", tmp);
-	const char *path = arena_printf(a, "%s/%s", abs_dir, script);
+	const char *ws = c->ws;
+	const char *log = arena_printf(a, "%s/log/%zu", ws, (size_t)(sc - c->scripts));
 	const char *pw_var = val_path_str(c->spec, "rancher.bootstrapPasswordEnv");
 	const char *env[] = {
-		arena_printf(a, "PATH=%s/bin:/usr/local/bin:/usr/bin:/bin", tmp),
+		arena_printf(a, "PATH=%s/bin", ws),
 		arena_printf(a, "RHC_RECORD_LOG=%s", log),
-		arena_printf(a, "BIN=%s/links", tmp),
-		arena_printf(a, "TOOLS_DIR=%s/tools", tmp),
-		arena_printf(a, "HOME=%s", tmp),
-		arena_printf(a, "KUBECONFIG=%s/kubeconfig", tmp),
+		arena_printf(a, "RHC_SH=%s/bin/sh", ws),
+		arena_printf(a, "BIN=%s/links", ws),
+		arena_printf(a, "TOOLS_DIR=%s/tools", ws),
+		arena_printf(a, "HOME=%s/home", ws),
+		arena_printf(a, "TMPDIR=%s/tmp", ws),
+		arena_printf(a, "KUBECONFIG=%s/kubeconfig", ws),
 		arena_printf(a, "%s=%s", *pw_var ? pw_var : "RHC_NO_PASSWORD", CANARY),
 		"LC_ALL=C",
 		NULL,
 	};
+	const char *path = arena_printf(a, "%s/out/%s", ws, script);
 	const char *argv[] = {"bash", path, NULL};
-	struct run_opts o = {.cwd = work, .env = env, .timeout_s = 30};
+	const char **bind = arena_alloc(a, (2 * sizeof(allowed) / sizeof(allowed[0]) + 1) * sizeof(*bind));
+	size_t nb = 0;
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
+		char host[64];
+		snprintf(host, sizeof(host), "/usr/bin/%s", allowed[i]);
+		if (access(host, X_OK))
+			snprintf(host, sizeof(host), "/bin/%s", allowed[i]);
+		if (access(host, X_OK))
+			continue;
+		bind[nb++] = arena_strdup(a, host);
+		bind[nb++] = allowed[i];
+	}
+	bind[nb] = NULL;
+	struct sandbox box = {.rw_dir = ws, .hide_programs = true, .bind = bind};
+	struct run_opts o = {.cwd = arena_printf(a, "%s/work", ws), .env = env, .timeout_s = 30, .sandbox = &box};
 	struct buf err = {0};
 	int rc = run_capture(argv, &o, NULL, &err);
 	if (rc != 0)
 		report_add(c->r, CHECK_FAIL, "argv", script, 0, "exited %d under the recorders: %s", rc,
 			   err.len ? err.data : "");
 	buf_free(&err);
-	FILE *f = fopen(log, "rb");
-	struct buf b = {0};
-	if (f) {
+	int fd = open(log, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+	struct buf b = {.limit = VERIFY_MAX_FILE};
+	struct stat st;
+	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode)) {
 		char chunk[8192];
-		size_t n;
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			buf_put(&b, chunk, n);
-		fclose(f);
+		ssize_t n;
+		while ((n = read(fd, chunk, sizeof(chunk))) > 0 && !buf_failed(&b))
+			buf_put(&b, chunk, (size_t)n);
 	}
-	parse_log(c, b.data ? b.data : "", b.len, script, calls);
+	if (fd >= 0)
+		close(fd);
+	parse_log(c, b.data && !buf_failed(&b) ? b.data : "", buf_failed(&b) ? 0 : b.len, script, calls);
 	buf_free(&b);
 	return rc == 0;
+}
+
+/* Each recorded call that no rhc script makes is a FAIL. */
+static void expect_no_forbidden(struct verify_ctx *c, const struct calls *calls)
+{
+	for (size_t i = 0; i < calls->n; i++) {
+		const struct call *k = &calls->v[i];
+		for (size_t f = 0; f < sizeof(forbidden) / sizeof(forbidden[0]); f++) {
+			if (strcmp(k->argv[0], forbidden[f].program))
+				continue;
+			for (size_t at = 1; at < k->argc; at++) {
+				size_t m = 0;
+				while (forbidden[f].args[m] && at + m < k->argc && !strcmp(k->argv[at + m], forbidden[f].args[m]))
+					m++;
+				if (!forbidden[f].args[m]) {
+					report_add(c->r, CHECK_FAIL, "argv", k->script, 0, "%s: %s", forbidden[f].why, join(c, k));
+					break;
+				}
+			}
+		}
+	}
 }
 
 static bool argv_has_pair(const struct call *k, const char *flag, const char *value)
@@ -325,30 +422,41 @@ static void expect_tools(struct verify_ctx *c, const struct calls *calls)
 		report_add(c->r, CHECK_PASS, "argv", "tools.sh", 0, "%zu downloads, each the spec's URL", fetched);
 }
 
+/* WS/bin: the recorders, and empty files the allowed programs are bound onto
+ * inside the sandbox; the rest of the workspace the scripts may write. */
+static bool make_bin(struct verify_ctx *c)
+{
+	static const char *const dirs[] = {"bin", "work", "links", "tools", "home", "tmp", "log"};
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (mkdir(arena_printf(&c->a, "%s/%s", c->ws, dirs[i]), 0755))
+			return false;
+	const char *head = arena_printf(&c->a, "#!%s/bin/sh\n", c->ws);
+	for (size_t i = 0; i < sizeof(recorded) / sizeof(recorded[0]); i++)
+		if (!write_text(arena_printf(&c->a, "%s/bin/%s", c->ws, recorded[i]), head, recorder, 0755))
+			return false;
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		if (!write_text(arena_printf(&c->a, "%s/bin/%s", c->ws, allowed[i]), "", "", 0755))
+			return false;
+	return sandbox_prepare(c->ws) == 0;
+}
+
 void check_argv(struct verify_ctx *c)
 {
 	if (!c->spec || !c->nscripts) {
 		report_add(c->r, CHECK_SKIP, "argv", NULL, 0, "needs spec.json and the scripts");
 		return;
 	}
-	char tmp[] = "/tmp/rhc-argv-XXXXXX";
-	if (!mkdtemp(tmp))
+	if (!make_bin(c)) {
+		report_add(c->r, CHECK_FAIL, "argv", NULL, 0, "cannot prepare the recorders in %s: %s", c->ws,
+			   strerror(errno));
 		return;
-	char path[4096];
-	static const char *const dirs[] = {"bin", "work", "links", "tools"};
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", tmp, dirs[i]);
-		mkdir(path, 0700);
-	}
-	for (size_t i = 0; i < sizeof(recorded) / sizeof(recorded[0]); i++) {
-		snprintf(path, sizeof(path), "%s/bin/%s", tmp, recorded[i]);
-		write_text(path, recorder, 0755);
 	}
 	struct calls calls = {0};
 	/* rehearsal/run.sh drives kind and rhc itself: not replayed here */
 	for (size_t i = 0; i < c->nscripts; i++)
 		if (strcmp(c->scripts[i].file->path, "rehearsal/run.sh"))
-			run_recorded(c, tmp, c->scripts[i].file->path, &calls);
+			run_recorded(c, &c->scripts[i], &calls);
+	expect_no_forbidden(c, &calls);
 	if (verify_script(c, "lb-nginx.sh"))
 		expect_lb(c, &calls);
 	if (verify_script(c, "helm.sh"))
@@ -358,6 +466,4 @@ void check_argv(struct verify_ctx *c)
 	if (verify_script(c, "tools.sh"))
 		expect_tools(c, &calls);
 	free(calls.v);
-	const char *rm[] = {"rm", "-rf", tmp, NULL};
-	run_capture(rm, NULL, NULL, NULL);
 }

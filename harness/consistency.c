@@ -370,7 +370,7 @@ static void check_hostname(struct verify_ctx *c)
 		report_add(c->r, CHECK_FAIL, "hostname", "helm.sh", 0, "sets no Rancher hostname");
 	for (size_t i = 0; i < c->nfiles; i++) {
 		const struct outfile *f = &c->files[i];
-		if (strncmp(f->path, "patches/", 8))
+		if (strncmp(f->path, "patches/", 8) || f->problem)
 			continue;
 		struct diags d = {0};
 		struct arena a = {0};

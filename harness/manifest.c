@@ -58,6 +58,8 @@ void manifest_parse(struct arena *a, const char *file, const char *data, size_t 
 			/* the spec's own hash: the spec is not in the directory */
 			if (strncmp(text, "spec ", 5) || !is_sha256(text + 5, n - 5) || n != 69)
 				diags_error(d, loc, NULL, "second line is not 'spec SHA256'");
+			else
+				m->spec_sha256 = text + 5;
 		} else if (n < 67 || !is_sha256(text, n) || text[64] != ' ' || text[65] != ' ') {
 			diags_error(d, loc, NULL, "malformed line: expected 'SHA256  PATH'");
 		} else if (!safe_path(text + 66)) {

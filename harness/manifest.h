@@ -15,6 +15,7 @@ struct manifest_entry {
 
 struct manifest {
 	const char *version; /* after "rhc ", or NULL */
+	const char *spec_sha256; /* the second line's digest, or NULL when malformed */
 	struct manifest_entry *entries;
 	size_t count;
 };

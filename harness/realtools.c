@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "json.h"
@@ -35,47 +36,39 @@ static const char *first_line(struct buf *b)
 	return colon && b->data[0] >= '0' && b->data[0] <= '9' ? colon + 2 : b->data;
 }
 
-/* nginx -t on the generated file, included unchanged by a wrapper that only
- * loads the stream module and keeps the pid file private. As a normal user,
- * in a user+network namespace, so listen 80/443 needs no privilege. */
+/* nginx -t on the private copy, included unchanged by a wrapper that only
+ * loads the stream module and keeps the pid file private; in the sandbox, so
+ * listen 80/443 needs no privilege and a path in the file (error_log,
+ * access_log) can be neither created nor written: the file system is
+ * read-only there but for the workspace. */
 static void check_nginx(struct verify_ctx *c)
 {
 	if (!verify_file(c, "nginx.conf") || !have_tool(c, "nginx -t", "nginx", "nginx"))
 		return;
-	char tmp[] = "/tmp/rhc-nginx-XXXXXX";
-	if (!mkdtemp(tmp)) {
-		report_add(c->r, CHECK_FAIL, "nginx -t", "nginx.conf", 0, "cannot make a temporary directory");
+	const char *dir = arena_printf(&c->a, "%s/nginx", c->ws);
+	const char *wrapper = arena_printf(&c->a, "%s/wrapper.conf", dir);
+	FILE *f = mkdir(dir, 0755) ? NULL : fopen(wrapper, "wx");
+	if (!f) {
+		report_add(c->r, CHECK_FAIL, "nginx -t", "nginx.conf", 0, "cannot write %s", wrapper);
 		return;
 	}
-	char wrapper[4200], conf[4200], abs_dir[4096];
-	snprintf(wrapper, sizeof(wrapper), "%s/wrapper.conf", tmp);
-	if (!realpath(c->dir, abs_dir))
-		snprintf(abs_dir, sizeof(abs_dir), "%s", c->dir);
-	snprintf(conf, sizeof(conf), "%s/nginx.conf", abs_dir);
-	FILE *f = fopen(wrapper, "w");
-	if (f) {
-		if (access(STREAM_MODULE, R_OK) == 0)
-			fprintf(f, "load_module %s;\n", STREAM_MODULE);
-		fprintf(f, "pid %s/nginx.pid;\ninclude %s;\n", tmp, conf);
-		fclose(f);
-	}
+	if (access(STREAM_MODULE, R_OK) == 0)
+		fprintf(f, "load_module %s;\n", STREAM_MODULE);
+	fprintf(f, "pid %s/nginx.pid;\ninclude %s/out/nginx.conf;\n", dir, c->ws);
+	bool written = fclose(f) == 0 && sandbox_prepare(dir) == 0;
 	char nginx[4096];
 	if (!run_find("nginx", nginx, sizeof(nginx)))
 		snprintf(nginx, sizeof(nginx), "nginx");
-	const char *as_root[] = {nginx, "-t", "-q", "-p", tmp, "-c", wrapper, "-e", "stderr", NULL};
-	const char *as_user[] = {"unshare", "-r", "-n", nginx, "-t", "-q", "-p", tmp, "-c", wrapper, "-e", "stderr", NULL};
+	const char *argv[] = {nginx, "-t", "-q", "-p", dir, "-c", wrapper, "-e", "stderr", NULL};
+	struct sandbox box = {.rw_dir = dir};
+	struct run_opts o = {.sandbox = &box, .timeout_s = 30};
 	struct buf err = {0};
-	int rc = run_capture(geteuid() == 0 ? as_root : as_user, NULL, NULL, &err);
+	int rc = written ? run_capture(argv, &o, NULL, &err) : -1;
 	if (rc == 0)
 		report_add(c->r, CHECK_PASS, "nginx -t", "nginx.conf", 0, "accepted by nginx with the stream module");
 	else
 		report_add(c->r, CHECK_FAIL, "nginx -t", "nginx.conf", 0, "%s", err.len ? first_line(&err) : "rejected");
 	buf_free(&err);
-	unlink(wrapper);
-	char pid[4096];
-	snprintf(pid, sizeof(pid), "%s/nginx.pid", tmp);
-	unlink(pid);
-	rmdir(tmp);
 }
 
 static const char deployment[] =
@@ -91,8 +84,8 @@ static void check_kubectl(struct verify_ctx *c)
 	const struct val *patches = c->view ? val_path(c->view, "hostAliases.patches") : NULL;
 	if (!patches || !patches->count || !have_tool(c, "kubectl patch", "kubectl", "kubernetes-client"))
 		return;
-	char tmp[] = "/tmp/rhc-kubectl-XXXXXX";
-	if (!mkdtemp(tmp))
+	const char *tmp = arena_printf(&c->a, "%s/kubectl", c->ws);
+	if (mkdir(tmp, 0700))
 		return;
 	const char *host = val_path_str(c->spec, "rancher.hostname");
 	const char *ip = val_path_str(c->view, "hostAliases.ip");
@@ -104,8 +97,7 @@ static void check_kubectl(struct verify_ctx *c)
 			report_add(c->r, CHECK_FAIL, "kubectl patch", file, 0, "missing");
 			continue;
 		}
-		char manifest[4096];
-		snprintf(manifest, sizeof(manifest), "%s/%s.yaml", tmp, name);
+		const char *manifest = arena_printf(&c->a, "%s/%s.yaml", tmp, name);
 		FILE *m = fopen(manifest, "w");
 		if (!m)
 			continue;
@@ -138,9 +130,7 @@ static void check_kubectl(struct verify_ctx *c)
 		}
 		buf_free(&out);
 		buf_free(&err);
-		unlink(manifest);
 	}
-	rmdir(tmp);
 }
 
 static void check_shellcheck(struct verify_ctx *c)
@@ -148,11 +138,11 @@ static void check_shellcheck(struct verify_ctx *c)
 	if (!c->nscripts || !have_tool(c, "shellcheck", "shellcheck", "shellcheck"))
 		return;
 	for (size_t i = 0; i < c->nscripts; i++) {
-		char path[4096];
-		snprintf(path, sizeof(path), "%s/%s", c->dir, c->scripts[i].file->path);
-		const char *argv[] = {"shellcheck", "--format=gcc", path, NULL};
+		/* the private copy, named as in the directory */
+		const char *argv[] = {"shellcheck", "--format=gcc", c->scripts[i].file->path, NULL};
+		struct run_opts o = {.cwd = arena_printf(&c->a, "%s/out", c->ws)};
 		struct buf out = {0};
-		int rc = run_capture(argv, NULL, &out, NULL);
+		int rc = run_capture(argv, &o, &out, NULL);
 		if (rc == 0)
 			report_add(c->r, CHECK_PASS, "shellcheck", c->scripts[i].file->path, 0, "clean");
 		else

@@ -59,6 +59,8 @@ int run_capture(const char *const *argv, const struct run_opts *o, struct buf *o
 		dup2(pout[1], 1);
 		dup2(perr[1], 2);
 		setpgid(0, 0);
+		if (o->sandbox && sandbox_enter(o->sandbox))
+			_exit(RUN_NO_SANDBOX);
 		if (o->cwd && chdir(o->cwd))
 			_exit(126);
 		if (o->env)

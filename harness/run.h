@@ -5,15 +5,18 @@
 #include <stdbool.h>
 
 #include "buf.h"
+#include "sandbox.h"
 
 #define RUN_NOT_FOUND 127
 #define RUN_TIMED_OUT (-2)
+#define RUN_NO_SANDBOX 125 /* the sandbox could not be set up (reason on stderr) */
 
 struct run_opts {
 	const char *cwd;	   /* NULL: inherit */
 	const char *const *env;	   /* NULL: inherit; else the whole environment */
 	const char *input;	   /* stdin bytes (NULL: /dev/null) */
 	int timeout_s;		   /* 0: 60 seconds */
+	const struct sandbox *sandbox; /* non-NULL: run inside it (sandbox.h) */
 };
 
 /* Runs ARGV[0] (searched in PATH) with ARGV. Returns its exit status,

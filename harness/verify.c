@@ -2,6 +2,9 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +26,18 @@
 static const char *const script_names[] = {"tools.sh", "lb-nginx.sh", "helm.sh", "patch.sh",
 					   "rehearsal/run.sh"};
 
-const struct outfile *verify_file(const struct verify_ctx *c, const char *path)
+static const struct outfile *find_entry(const struct verify_ctx *c, const char *path)
 {
 	for (size_t i = 0; i < c->nfiles; i++)
 		if (!strcmp(c->files[i].path, path))
 			return &c->files[i];
 	return NULL;
+}
+
+const struct outfile *verify_file(const struct verify_ctx *c, const char *path)
+{
+	const struct outfile *f = find_entry(c, path);
+	return f && !f->problem ? f : NULL;
 }
 
 const struct script *verify_script(const struct verify_ctx *c, const char *path)
@@ -56,63 +65,116 @@ const struct shell_line *script_find(const struct script *s, const char *const *
 	return NULL;
 }
 
-static int read_file(const char *path, struct outfile *f)
+/* Reads the regular file NAME of directory DFD into F: opened without
+ * following a link and without blocking (a FIFO cannot hang verify), its
+ * type and size checked before a byte is read. Anything else is noted in
+ * F->problem and reported by the integrity check. */
+static void read_entry(struct verify_ctx *c, int dfd, const char *name, struct outfile *f)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return -1;
-	struct buf b = {.limit = VERIFY_MAX_FILE};
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_put(&b, chunk, n);
-	int err = ferror(fp);
-	fclose(fp);
-	if (err || buf_failed(&b)) {
-		buf_free(&b);
-		errno = err ? EIO : EFBIG;
-		return -1;
+	f->data = calloc(1, 1);
+	if (!f->data)
+		abort();
+	int fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st)) {
+		f->problem = errno == ELOOP ? "is a symbolic link, not a regular file; not read"
+					    : arena_printf(&c->a, "cannot be opened: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
 	}
-	f->data = buf_take(&b, &f->len);
-	return 0;
+	f->mode = st.st_mode & 07777;
+	if (!S_ISREG(st.st_mode)) {
+		f->problem = S_ISFIFO(st.st_mode)  ? "is not a regular file (a FIFO); not read"
+			     : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "is not a regular file (a device); not read"
+			     : S_ISSOCK(st.st_mode) ? "is not a regular file (a socket); not read"
+						   : "is not a regular file; not read";
+	} else if ((size_t)st.st_size > VERIFY_MAX_FILE) {
+		f->problem = arena_printf(&c->a, "is %lld bytes, more than the %zu MiB any rhc artefact may be; not read",
+					  (long long)st.st_size, VERIFY_MAX_FILE >> 20);
+	} else if (c->total + (size_t)st.st_size > VERIFY_MAX_TOTAL) {
+		f->problem = arena_printf(&c->a, "not read: the directory holds more than %zu MiB",
+					  VERIFY_MAX_TOTAL >> 20);
+	} else {
+		size_t want = (size_t)st.st_size, got = 0;
+		char *data = malloc(want + 1);
+		if (!data)
+			abort();
+		/* never past the size fstat gave: a file that grows is cut there */
+		while (got < want) {
+			ssize_t n = read(fd, data + got, want - got);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+		data[got] = '\0';
+		free(f->data);
+		f->data = data;
+		f->len = got;
+		c->total += got;
+		if (got < want)
+			f->problem = "became shorter while it was read";
+	}
+	close(fd);
 }
 
-static int load_dir(struct verify_ctx *c, const char *rel)
+static struct outfile *add_entry(struct verify_ctx *c, bool dir)
 {
-	char path[4096];
-	snprintf(path, sizeof(path), "%s%s%s", c->dir, *rel ? "/" : "", rel);
-	DIR *dp = opendir(path);
-	if (!dp)
+	struct outfile **v = dir ? &c->dirs : &c->files;
+	size_t *n = dir ? &c->ndirs : &c->nfiles;
+	struct outfile *nv = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!nv)
+		abort();
+	*v = nv;
+	nv[*n] = (struct outfile){0};
+	return &nv[(*n)++];
+}
+
+/* Every entry under DFD, by file descriptor (no path buffer, so no length
+ * limit but the file system's); REL names DFD relative to the top. */
+static int load_dir(struct verify_ctx *c, int dfd, const char *rel, int depth)
+{
+	DIR *dp = fdopendir(dfd);
+	if (!dp) {
+		close(dfd);
 		return -1;
+	}
 	struct dirent *e;
 	int rc = 0;
 	while (!rc && (e = readdir(dp))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		char sub[2048], full[8192];
-		snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", e->d_name);
-		snprintf(full, sizeof(full), "%s/%s", c->dir, sub);
-		struct stat st;
-		if (lstat(full, &st))
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			rc = load_dir(c, sub);
-			continue;
-		}
-		if (c->nfiles == VERIFY_MAX_FILES) {
+		if (c->nfiles + c->ndirs >= VERIFY_MAX_FILES) {
 			errno = EFBIG;
 			rc = -1;
 			break;
 		}
-		struct outfile *f = &c->files[c->nfiles];
-		*f = (struct outfile){.path = arena_strdup(&c->a, sub), .mode = st.st_mode & 07777};
-		if (!S_ISREG(st.st_mode)) {
-			f->data = calloc(1, 1);
-		} else if (read_file(full, f)) {
-			rc = -1;
-			break;
+		const char *sub = *rel ? arena_printf(&c->a, "%s/%s", rel, e->d_name) : arena_strdup(&c->a, e->d_name);
+		struct stat st;
+		if (fstatat(dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW)) {
+			struct outfile *f = add_entry(c, false);
+			*f = (struct outfile){.path = (char *)sub, .data = calloc(1, 1),
+					      .problem = arena_printf(&c->a, "cannot be read: %s", strerror(errno))};
+			continue;
 		}
-		c->nfiles++;
+		if (S_ISDIR(st.st_mode)) {
+			struct outfile *d = add_entry(c, true);
+			*d = (struct outfile){.path = (char *)sub, .mode = st.st_mode & 07777};
+			int sfd = depth < VERIFY_MAX_DEPTH
+					  ? openat(dirfd(dp), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+					  : -1;
+			if (sfd < 0)
+				d->problem = depth < VERIFY_MAX_DEPTH ? "cannot be opened"
+								      : "is nested too deep; not read";
+			else
+				rc = load_dir(c, sfd, sub, depth + 1);
+			continue;
+		}
+		struct outfile *f = add_entry(c, false);
+		f->path = (char *)sub;
+		read_entry(c, dirfd(dp), e->d_name, f);
 	}
 	closedir(dp);
 	return rc;
@@ -126,15 +188,25 @@ static int by_path(const void *x, const void *y)
 /* MANIFEST: every listed file present with its sha256, nothing unlisted. */
 static void check_integrity(struct verify_ctx *c)
 {
-	const struct outfile *m = verify_file(c, "MANIFEST");
+	const struct outfile *m = find_entry(c, "MANIFEST");
 	if (!m) {
 		report_add(c->r, CHECK_FAIL, "integrity", "MANIFEST", 0, "missing: this is not an rhc output directory, or MANIFEST was deleted");
 		return;
 	}
 	size_t failed = c->r->failed;
+	for (size_t i = 0; i < c->nfiles; i++)
+		if (c->files[i].problem)
+			report_add(c->r, CHECK_FAIL, "integrity", c->files[i].path, 0, "%s", c->files[i].problem);
+	for (size_t i = 0; i < c->ndirs; i++)
+		if (c->dirs[i].problem)
+			report_add(c->r, CHECK_FAIL, "integrity", c->dirs[i].path, 0, "%s", c->dirs[i].problem);
+	if (m->problem) /* named above: MANIFEST itself could not be read */
+		return;
 	struct manifest man;
 	struct diags d = {0};
 	manifest_parse(&c->a, "MANIFEST", m->data, m->len, &man, &d);
+	c->manifest_version = man.version;
+	c->manifest_spec = man.spec_sha256;
 	for (size_t i = 0; i < d.count; i++)
 		report_add(c->r, CHECK_FAIL, "integrity", "MANIFEST", d.items[i].line, "%s", d.items[i].message);
 	diags_free(&d);
@@ -143,12 +215,14 @@ static void check_integrity(struct verify_ctx *c)
 		abort();
 	for (size_t i = 0; i < man.count; i++) {
 		const char *path = man.entries[i].path;
-		const struct outfile *f = verify_file(c, path);
+		const struct outfile *f = find_entry(c, path);
 		if (!f) {
 			report_add(c->r, CHECK_FAIL, "integrity", path, 0, "listed in MANIFEST but missing");
 			continue;
 		}
 		seen[f - c->files] = true;
+		if (f->problem)
+			continue; /* named above */
 		char hex[65];
 		sha256_hex(f->data, f->len, hex);
 		if (strcmp(hex, man.entries[i].sha256)) {
@@ -158,7 +232,7 @@ static void check_integrity(struct verify_ctx *c)
 		}
 	}
 	for (size_t i = 0; i < c->nfiles; i++)
-		if (!seen[i] && strcmp(c->files[i].path, "MANIFEST"))
+		if (!seen[i] && strcmp(c->files[i].path, "MANIFEST") && !c->files[i].problem)
 			report_add(c->r, CHECK_FAIL, "integrity", c->files[i].path, 0, "not listed in MANIFEST");
 	free(seen);
 	if (c->r->failed == failed)
@@ -213,7 +287,7 @@ static void parse_artefacts(struct verify_ctx *c)
 	}
 	for (size_t i = 0; i < c->nfiles; i++) {
 		f = &c->files[i];
-		if (strncmp(f->path, "patches/", 8))
+		if (strncmp(f->path, "patches/", 8) || f->problem)
 			continue;
 		struct node *patch = json_parse(&c->a, f->path, f->data, f->len, &d);
 		if (report_diags(c, "parse", &d) && patch)
@@ -226,8 +300,7 @@ static void parse_artefacts(struct verify_ctx *c)
 		struct script *s = &c->scripts[c->nscripts++];
 		s->file = f;
 		s->nlines = shell_split(&c->a, f->data, f->len, &s->lines);
-		char path[4096];
-		snprintf(path, sizeof(path), "%s/%s", c->dir, f->path);
+		const char *path = arena_printf(&c->a, "%s/out/%s", c->ws, f->path);
 		const char *argv[] = {"bash", "-n", path, NULL};
 		struct buf err = {0};
 		int rc = run_capture(argv, NULL, NULL, &err);
@@ -240,33 +313,109 @@ static void parse_artefacts(struct verify_ctx *c)
 	}
 }
 
+/* In $TMPDIR when set, else /tmp: a new private directory NAME-XXXXXX. */
+char *verify_mkdtemp(struct arena *a, const char *name)
+{
+	const char *base = getenv("TMPDIR");
+	if (!base || !*base)
+		base = "/tmp";
+	char *path = arena_printf(a, "%s/%s-XXXXXX", base, name);
+	return mkdtemp(path);
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+void verify_rmtree(const char *dir)
+{
+	if (dir)
+		nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static bool write_copy(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return false;
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = write(fd, data + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	return !close(fd) && done == len;
+}
+
+/* WS/out: the regular files read from DIR, as read. */
+static bool make_workspace(struct verify_ctx *c)
+{
+	char *ws = verify_mkdtemp(&c->a, "rhc-verify");
+	if (!ws)
+		return false;
+	c->ws = ws;
+	if (chmod(ws, 0755) || mkdir(arena_printf(&c->a, "%s/out", ws), 0755))
+		return false;
+	for (size_t i = 0; i < c->ndirs; i++)
+		if (mkdir(arena_printf(&c->a, "%s/out/%s", ws, c->dirs[i].path), 0755) && errno != EEXIST)
+			return false;
+	for (size_t i = 0; i < c->nfiles; i++) {
+		const struct outfile *f = &c->files[i];
+		if (!f->problem && !write_copy(arena_printf(&c->a, "%s/out/%s", ws, f->path), f->data, f->len))
+			return false;
+	}
+	return true;
+}
+
+static int by_path_dirs(const void *x, const void *y)
+{
+	return by_path(x, y);
+}
+
+/* Directories get 0755 whatever the umask (emit.c). */
+static void check_dir_modes(struct verify_ctx *c)
+{
+	for (size_t i = 0; i < c->ndirs; i++)
+		if (!c->dirs[i].problem && c->dirs[i].mode != 0755)
+			report_add(c->r, CHECK_FAIL, "render", c->dirs[i].path, 0, "directory mode %04o, expected 0755",
+				   (unsigned)c->dirs[i].mode);
+}
+
 int verify_dir(const char *dir, const struct verify_options *opt, struct report *r)
 {
 	static const struct verify_options defaults = {0};
 	struct verify_ctx c = {.dir = dir, .opt = opt ? opt : &defaults, .r = r};
-	struct stat st;
-	if (stat(dir, &st))
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
 		return -1;
-	if (!S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		return -1;
-	}
-	c.files = calloc(VERIFY_MAX_FILES, sizeof(*c.files));
-	if (!c.files)
-		abort();
-	int rc = load_dir(&c, "");
+	int rc = load_dir(&c, dfd, "", 0);
 	if (!rc) {
 		qsort(c.files, c.nfiles, sizeof(*c.files), by_path);
+		qsort(c.dirs, c.ndirs, sizeof(*c.dirs), by_path_dirs);
 		check_integrity(&c);
 		parse_spec(&c);
-		parse_artefacts(&c);
-		check_consistency(&c);
-		check_real_tools(&c);
-		check_argv(&c);
+		check_rendering(&c);
+		check_dir_modes(&c);
+		if (!make_workspace(&c)) {
+			report_add(r, CHECK_FAIL, "verify", NULL, 0, "cannot make a private copy of %s in %s: %s", dir,
+				   c.ws ? c.ws : "$TMPDIR", strerror(errno));
+		} else {
+			parse_artefacts(&c);
+			check_consistency(&c);
+			check_real_tools(&c);
+			check_argv(&c);
+		}
 	}
+	verify_rmtree(c.ws);
 	for (size_t i = 0; i < c.nfiles; i++)
 		free(c.files[i].data);
 	free(c.files);
+	free(c.dirs);
 	arena_free(&c.a);
 	return rc;
 }

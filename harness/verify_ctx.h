@@ -15,13 +15,16 @@
 #include "verify.h"
 
 #define VERIFY_MAX_FILE ((size_t)64 << 20)
+#define VERIFY_MAX_TOTAL ((size_t)512 << 20)
+#define VERIFY_MAX_DEPTH 32
 
 struct outfile {
 	char *path; /* relative to the directory */
-	char *data; /* NUL-terminated */
+	char *data; /* NUL-terminated; empty when PROBLEM is set */
 	size_t len;
 	mode_t mode;
-	bool changed; /* sha256 differs from MANIFEST */
+	const char *problem; /* why it was not read: not a regular file, too large, ... */
+	bool changed;	     /* sha256 differs from MANIFEST */
 };
 
 struct script {
@@ -35,8 +38,17 @@ struct verify_ctx {
 	const struct verify_options *opt;
 	struct report *r;
 	struct arena a;
-	struct outfile *files;
+	struct outfile *files; /* every non-directory, sorted by path */
 	size_t nfiles;
+	struct outfile *dirs; /* the subdirectories, for their modes */
+	size_t ndirs;
+	size_t total; /* bytes read */
+	/* A private copy of the directory's regular files (WS/out) and room for
+	 * the programs verify runs on them: they never read DIR itself (a FIFO
+	 * there cannot block them) and write nowhere else. */
+	const char *ws;
+	const char *manifest_version; /* after "rhc " on MANIFEST's first line */
+	const char *manifest_spec;    /* MANIFEST's "spec SHA256", when well formed */
 	/* parsed artefacts; NULL when missing or unparsable */
 	const struct val *spec; /* spec.json, checked by the schema and rules */
 	const struct val *view; /* lower_spec(spec): what the artefacts must say */
@@ -52,6 +64,12 @@ const struct script *verify_script(const struct verify_ctx *c, const char *path)
 const struct shell_line *script_find(const struct script *s, const char *const *prefix, size_t from,
 				     size_t *index);
 
+/* A new private directory $TMPDIR/NAME-XXXXXX (else /tmp), in A; NULL with
+ * errno. verify_rmtree removes a tree without following links. */
+char *verify_mkdtemp(struct arena *a, const char *name);
+void verify_rmtree(const char *dir);
+
+void check_rendering(struct verify_ctx *c);
 void check_consistency(struct verify_ctx *c);
 void check_real_tools(struct verify_ctx *c);
 void check_argv(struct verify_ctx *c);

@@ -9,9 +9,12 @@ Usage: verify_defects.py RHC SPEC CASE     (CASE 'clean': verify must pass)
 import hashlib
 import os
 import re
+import socket
+import stat
 import subprocess
 import sys
 import tempfile
+import time
 
 
 def sub(path, pattern, repl, count=1):
@@ -39,6 +42,78 @@ def rehash(out):
     lines = lines[:2] + sorted(lines[2:], key=lambda l: l[66:])
     with open(os.path.join(out, "MANIFEST"), "w") as f:
         f.write("\n".join(lines) + "\n")
+
+
+def add_line(path, after, line):
+    """Insert LINE after the first line matching AFTER."""
+    sub(path, r"^(%s)$" % after, lambda m: m.group(1) + "\n" + line)
+
+
+class Listener:
+    """A real TCP listener on 127.0.0.1: a seeded line that tries to reach it
+    must never get through (verify runs nothing that can)."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.setblocking(False)
+        self.port = self.sock.getsockname()[1]
+
+    def connected(self):
+        try:
+            self.sock.accept()
+            return True
+        except BlockingIOError:
+            return False
+
+
+CTX = {}
+
+
+def curl_line(o):
+    CTX["listener"] = Listener()
+    add_line(o + "/patch.sh", "set -euo pipefail",
+             "/usr/bin/curl -fsS http://127.0.0.1:%d/ >/dev/null || true" % CTX["listener"].port)
+
+
+def curl_in_subst(o):
+    CTX["listener"] = Listener()
+    add_line(o + "/patch.sh", "set -euo pipefail",
+             'x="$(/usr/bin/curl -fsS http://127.0.0.1:%d/ || true)"' % CTX["listener"].port)
+
+
+def error_log(o):
+    CTX["forbidden_path"] = os.path.join(os.path.dirname(o), "nginx-error.log")
+    add_line(o + "/nginx.conf", r"worker_rlimit_nofile .*", "error_log %s info;" % CTX["forbidden_path"])
+
+
+def fifo(name):
+    def mutate(o):
+        os.remove(os.path.join(o, name))
+        os.mkfifo(os.path.join(o, name))
+    return mutate
+
+
+def sparse(o):
+    with open(o + "/big.bin", "wb") as f:
+        f.truncate(10 << 30)
+
+
+def long_path(o):
+    d = o
+    for i in range(9):
+        d = os.path.join(d, ("d%d" % i) * 60)
+        os.mkdir(d)
+    open(os.path.join(d, "x.txt"), "w").write("x\n")
+
+
+def long_manifest_line(o):
+    with open(o + "/MANIFEST") as f:
+        lines = f.read().split("\n")
+    lines[0] = "rhc " + "9" * (10 << 20)
+    with open(o + "/MANIFEST", "w") as f:
+        f.write("\n".join(lines))
 
 
 # name: (mutation, rehash MANIFEST?, expected check, expected file)
@@ -80,6 +155,49 @@ DEFECTS = {
                       True, "ports", "lb-nginx.sh"),
     "hostname-split-argv": (lambda o: sub(o + "/helm.sh", r"--set 'hostname=rancher\.example\.com'", "--set hostname=rancher.example.com' '"),
                             True, "argv", "helm.sh"),
+    # issue 12: a file that differs from what spec.json renders fails, and
+    # nothing in a script or nginx.conf runs or writes outside a sandbox
+    "absolute-curl": (curl_line, True, "render", "patch.sh"),
+    "absolute-curl-argv": (curl_line, True, "argv", "patch.sh"),
+    "absolute-curl-subst": (curl_in_subst, True, "render", "patch.sh"),
+    "kubectl-delete": (lambda o: add_line(o + "/patch.sh", "set -euo pipefail", "kubectl delete namespace cattle-system"),
+                       True, "render", "patch.sh"),
+    "kubectl-delete-argv": (lambda o: add_line(o + "/patch.sh", "set -euo pipefail", "kubectl delete namespace cattle-system"),
+                            True, "argv", "patch.sh"),
+    "anonymous-admin": (lambda o: add_line(o + "/helm.sh", "set -euo pipefail",
+                                           "kubectl create clusterrolebinding open --clusterrole=cluster-admin --user=system:anonymous"),
+                        True, "render", "helm.sh"),
+    "anonymous-admin-argv": (lambda o: add_line(o + "/helm.sh", "set -euo pipefail",
+                                                "kubectl create clusterrolebinding open --clusterrole=cluster-admin --user=system:anonymous"),
+                             True, "argv", "helm.sh"),
+    "error-log": (error_log, True, "render", "nginx.conf"),
+    "error-log-nginx": (error_log, True, "nginx -t", "nginx.conf"),
+    "runbook-line": (lambda o: sub(o + "/RUNBOOK.md", r"^## 0\. Tools", "## 0. Tools (edited)"), True, "render", "RUNBOOK.md"),
+    "other-version": (lambda o: sub(o + "/MANIFEST", r"^rhc .*$", "rhc 0.0.9"), False, "render", "MANIFEST"),
+    "script-mode": (lambda o: os.chmod(o + "/helm.sh", 0o777), False, "render", "helm.sh"),
+    "conf-mode": (lambda o: os.chmod(o + "/nginx.conf", 0o4777), False, "render", "nginx.conf"),
+    "dir-mode": (lambda o: os.chmod(o + "/patches", 0o700), False, "render", "patches"),
+    "fifo-artefact": (fifo("nginx.conf"), False, "integrity", "nginx.conf"),
+    "fifo-manifest": (fifo("MANIFEST"), False, "integrity", "MANIFEST"),
+    "sparse-10g": (sparse, False, "integrity", "big.bin"),
+    "long-path": (long_path, False, "integrity", "d0"),
+    "manifest-long-line": (long_manifest_line, False, "render", "MANIFEST"),
+}
+
+# what else must hold for a case: the stdout pattern, or a side effect
+EXTRA = {
+    "absolute-curl-argv": r"^FAIL argv: patch\.sh:\d+: runs /usr/bin/curl by absolute path",
+    "kubectl-delete-argv": r"^FAIL argv: patch\.sh: deletes from the cluster: \[kubectl\] \[delete\]",
+    "anonymous-admin-argv": r"^FAIL argv: helm\.sh: grants a role to anonymous users",
+    "other-version": r"^FAIL render: MANIFEST:1: built by rhc 0\.0\.9; this is rhc \S+, .*rebuild with this rhc",
+    "script-mode": r"^FAIL render: helm\.sh: mode 0777, expected 0755$",
+    "conf-mode": r"^FAIL render: nginx\.conf: mode 4777, expected 0644$",
+    "dir-mode": r"^FAIL render: patches: directory mode 0700, expected 0755$",
+    "fifo-artefact": r"^FAIL integrity: nginx\.conf: is not a regular file \(a FIFO\); not read$",
+    "fifo-manifest": r"^FAIL integrity: MANIFEST: is not a regular file \(a FIFO\); not read$",
+    "sparse-10g": r"^FAIL integrity: big\.bin: is 10737418240 bytes, more than the 64 MiB",
+    "long-path": r"^FAIL integrity: (d0){60}/(d1){60}/.*/x\.txt: not listed in MANIFEST$",
+    "runbook-line": r"^FAIL render: RUNBOOK\.md:\d+: differs from what spec\.json renders: found '## 0\. Tools \(edited\)', expected '## 0\. Tools'$",
 }
 
 
@@ -93,9 +211,22 @@ def main():
             mutate(out)
             if do_rehash:
                 rehash(out)
-        r = subprocess.run([rhc, "verify", "--require-tools", out], capture_output=True, text=True)
-        print(r.stdout, end="")
-        print(r.stderr, end="", file=sys.stderr)
+        # verify's private copies go to TMPDIR; every user must reach it, as
+        # the sandbox runs as nobody when verify runs as root
+        vtmp = os.path.join(tmp, "vtmp")
+        os.mkdir(vtmp)
+        os.chmod(tmp, 0o755)
+        os.chmod(vtmp, 0o1777)
+        started = time.monotonic()
+        r = subprocess.run([rhc, "verify", "--require-tools", out], capture_output=True, text=True, timeout=100,
+                           env=dict(os.environ, TMPDIR=vtmp))
+        took = time.monotonic() - started
+        print(r.stdout if len(r.stdout) < 100000 else r.stdout[:100000] + "...", end="")
+        print(r.stderr[:100000], end="", file=sys.stderr)
+        if len(r.stdout) + len(r.stderr) > 1 << 20:
+            raise SystemExit("FAIL: verify printed %d bytes: a line from a file is echoed whole" % (len(r.stdout) + len(r.stderr)))
+        if os.listdir(vtmp):
+            raise SystemExit("FAIL: verify left %s in TMPDIR" % os.listdir(vtmp))
         if case == "clean":
             if r.returncode != 0 or "FAIL" in r.stdout:
                 raise SystemExit("FAIL: verify does not pass on a fresh build (exit %d)" % r.returncode)
@@ -105,8 +236,16 @@ def main():
         if r.returncode != 1:
             raise SystemExit("FAIL: verify exited %d, expected 1" % r.returncode)
         want = re.compile(r"^FAIL %s: %s(:\d+)?: " % (re.escape(check), re.escape(path)), re.M)
-        if not want.search(r.stdout):
+        if not want.search(r.stdout) and not (case == "long-path" and re.search(r"^FAIL integrity: d0", r.stdout, re.M)):
             raise SystemExit("FAIL: no 'FAIL %s: %s' line" % (check, path))
+        if case in EXTRA and not re.search(EXTRA[case], r.stdout, re.M):
+            raise SystemExit("FAIL: no line matches %r" % EXTRA[case])
+        if "listener" in CTX and CTX["listener"].connected():
+            raise SystemExit("FAIL: a line of the script reached a listener on 127.0.0.1: verify ran it")
+        if "forbidden_path" in CTX and os.path.exists(CTX["forbidden_path"]):
+            raise SystemExit("FAIL: nginx -t created %s" % CTX["forbidden_path"])
+        if took > 30:
+            raise SystemExit("FAIL: verify took %.0f s" % took)
         print("ok: caught by %s in %s" % (check, path))
 
 
