@@ -510,7 +510,8 @@ static bool load_spec(const char *dir, struct arena *a, const struct val **spec,
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/spec.json", dir);
 	size_t len;
-	char *data = kube_read_file(path, SPEC_MAX_BYTES, &len);
+	char why[READ_WHY];
+	char *data = kube_read_file(path, SPEC_MAX_BYTES, &len, why);
 	if (!data)
 		return false;
 	struct diags d = {0};

@@ -1,6 +1,7 @@
 #include "kubeconfig.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -81,26 +82,9 @@ static const char *given(const struct node *map, const char *key)
 	return s && *s ? s : NULL;
 }
 
-char *kube_read_file(const char *path, size_t max, size_t *len)
+char *kube_read_file(const char *path, size_t max, size_t *len, char why[READ_WHY])
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	struct buf b = {.limit = max};
-	char chunk[16384];
-	size_t n;
-	errno = 0;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_put(&b, chunk, n);
-	int err = ferror(fp) ? (errno ? errno : EIO) : 0; /* EISDIR for a directory */
-	fclose(fp);
-	explicit_bzero(chunk, sizeof(chunk));
-	if (err || buf_failed(&b)) {
-		buf_free(&b);
-		errno = err ? err : EFBIG;
-		return NULL;
-	}
-	return buf_take(&b, len);
+	return read_regular(AT_FDCWD, path, 0, max, len, why);
 }
 
 static int b64_value(unsigned char c)
@@ -175,6 +159,8 @@ static bool blank(const char *s, size_t n)
 }
 
 /* Reads and parses PATH once; a missing file is skipped unless MUST_EXIST. */
+static const struct node *duplicate_key(const struct node *n);
+
 static int kc_add(struct kc *kc, const char *path, bool must_exist)
 {
 	for (size_t i = 0; i < kc->n; i++)
@@ -183,12 +169,12 @@ static int kc_add(struct kc *kc, const char *path, bool must_exist)
 	if (kc->n == KC_MAX_FILES)
 		return fail(kc, "%s names more than %d kubeconfig files", kc->where, KC_MAX_FILES);
 	size_t len;
-	char *data = kube_read_file(path, KUBECONFIG_MAX_BYTES, &len);
+	char why[READ_WHY];
+	char *data = kube_read_file(path, KUBECONFIG_MAX_BYTES, &len, why);
 	if (!data) {
 		if (errno == ENOENT && !must_exist)
 			return 0;
-		return fail(kc, "%s: cannot read the kubeconfig: %s", path,
-			    errno == EFBIG ? "larger than 4 MiB" : strerror(errno));
+		return fail(kc, "%s: cannot read the kubeconfig: %s", path, why);
 	}
 	struct kc_file *f = &kc->files[kc->n++];
 	*f = (struct kc_file){.path = arena_strdup(&kc->a, path), .data = data, .len = len};
@@ -201,6 +187,10 @@ static int kc_add(struct kc *kc, const char *path, bool must_exist)
 		rc = fail(kc, "%s:%d:%d: %s", f->path, d.items[0].line, d.items[0].col, d.items[0].message);
 	else if (!f->root)
 		rc = fail(kc, "%s: not a kubeconfig", f->path);
+	const struct node *dup = rc ? NULL : duplicate_key(f->root);
+	if (dup)
+		rc = fail(kc, "%s:%d:%d: duplicate key '%.64s'; kubectl refuses that too", f->path, dup->line,
+			  dup->col, dup->text);
 	diags_free(&d);
 	return rc;
 }
@@ -291,9 +281,10 @@ static int kc_blob(struct kc *kc, const struct kc_file *f, const struct node *m,
 			return fail(kc, "%s: %s: %s is not valid base64", f->path, what, data_key);
 	} else if (file) {
 		const char *path = kc_path(kc, f, file);
-		out->data = kube_read_file(path, CRED_MAX_BYTES, &out->len);
+		char why[READ_WHY];
+		out->data = kube_read_file(path, CRED_MAX_BYTES, &out->len, why);
 		if (!out->data)
-			return fail(kc, "%s: %s: %s %s: %s", f->path, what, field, path, strerror(errno));
+			return fail(kc, "%s: %s: %s %s: %s", f->path, what, field, path, why);
 	}
 	return 0;
 }
@@ -310,10 +301,65 @@ static int parse_bool(struct kc *kc, const struct kc_file *f, const struct node 
 	return fail(kc, "%s: %s: %s is '%s', not true or false", f->path, what, key, s);
 }
 
+/* The string fields kubectl reads from a cluster or user entry: a mapping
+ * or list there is refused (kubectl refuses it too), never taken as unset,
+ * which would quietly make a token into anonymous access. */
+static const char *const string_fields[] = {
+	"server", "certificate-authority", "certificate-authority-data", "tls-server-name", "proxy-url",
+	"token", "tokenFile", "username", "password", "client-certificate", "client-certificate-data",
+	"client-key", "client-key-data", NULL,
+};
+
+static int check_strings(struct kc *kc, const struct kc_file *f, const struct node *m, const char *what)
+{
+	for (const char *const *k = string_fields; *k; k++) {
+		const struct node *v = node_member(m, *k);
+		if (v && v->kind != NODE_SCALAR)
+			return fail(kc, "%s:%d:%d: %s: %s is a %s, not a string; kubectl refuses that too", f->path,
+				    v->line, v->col, what, *k, v->kind == NODE_MAP ? "mapping" : "list");
+	}
+	return 0;
+}
+
+static int by_key_text(const void *x, const void *y)
+{
+	const struct node *a = *(const struct node *const *)x, *b = *(const struct node *const *)y;
+	int c = strcmp(a->key->text, b->key->text);
+	return c ? c : (a->line != b->line ? a->line - b->line : a->col - b->col);
+}
+
+/* The second occurrence of a key repeated in any mapping under N, or NULL:
+ * which one a reader takes differs (kubectl refuses the file). */
+static const struct node *duplicate_key(const struct node *n)
+{
+	if (!n || n->kind == NODE_SCALAR)
+		return NULL;
+	const struct node *dup = NULL;
+	if (n->kind == NODE_MAP && n->count > 1) {
+		const struct node **v = malloc(n->count * sizeof(*v));
+		if (!v)
+			abort();
+		size_t k = 0;
+		for (const struct node *c = n->first; c; c = c->next)
+			if (c->key && k < n->count)
+				v[k++] = c;
+		qsort(v, k, sizeof(*v), by_key_text);
+		for (size_t i = 1; i < k && !dup; i++)
+			if (!strcmp(v[i]->key->text, v[i - 1]->key->text))
+				dup = v[i]->key;
+		free(v);
+	}
+	for (const struct node *c = n->first; c && !dup; c = c->next)
+		dup = duplicate_key(c);
+	return dup;
+}
+
 static int resolve_cluster(struct kc *kc, const struct kc_file *f, const struct node *cl,
 			   const char *name, struct kube_auth *auth)
 {
 	const char *what = arena_printf(&kc->a, "cluster '%s'", name);
+	if (check_strings(kc, f, cl, what))
+		return -1;
 	const char *server = given(cl, "server");
 	if (!server)
 		return fail(kc, "%s: %s has no server", f->path, what);
@@ -555,6 +601,8 @@ static char *trimmed(char *s, size_t *len)
 static int static_credentials(struct kc *kc, const struct kc_file *f, const struct node *u,
 			      const char *what, struct kube_auth *auth)
 {
+	if (check_strings(kc, f, u, what))
+		return -1;
 	const char *token = given(u, "token"), *token_file = given(u, "tokenFile");
 	const char *username = given(u, "username"), *password = given(u, "password");
 	if ((token || token_file) && (username || password))
@@ -570,9 +618,10 @@ static int static_credentials(struct kc *kc, const struct kc_file *f, const stru
 		/* as in client-go, a readable token file wins over token */
 		const char *path = kc_path(kc, f, token_file);
 		size_t len;
-		char *t = kube_read_file(path, CRED_MAX_BYTES, &len);
+		char why[READ_WHY];
+		char *t = kube_read_file(path, CRED_MAX_BYTES, &len, why);
 		if (!t)
-			return fail(kc, "%s: %s: tokenFile %s: %s", f->path, what, path, strerror(errno));
+			return fail(kc, "%s: %s: tokenFile %s: %s", f->path, what, path, why);
 		auth->token = trimmed(t, &len);
 	} else if (token) {
 		auth->token = xstrdup(token);

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "readfile.h"
+
 #include "node.h"
 
 #define KUBECONFIG_MAX_BYTES ((size_t)4 << 20)
@@ -51,9 +53,10 @@ void kube_auth_free(struct kube_auth *auth);
 /* The text of scalar member KEY, or NULL when absent, null or not a scalar. */
 const char *kube_scalar(const struct node *map, const char *key);
 
-/* Reads all of PATH, at most MAX bytes, into a NUL-terminated buffer the
- * caller frees. NULL with errno set (EFBIG past MAX). */
-char *kube_read_file(const char *path, size_t max, size_t *len);
+/* Reads the regular file PATH, at most MAX bytes (readfile.h), into a
+ * NUL-terminated buffer the caller frees. NULL with errno set and the reason
+ * in WHY. */
+char *kube_read_file(const char *path, size_t max, size_t *len, char why[READ_WHY]);
 
 /* Decodes base64 (standard alphabet, padding optional, line breaks
  * ignored) into a NUL-terminated buffer the caller frees; NULL if invalid. */

@@ -8,6 +8,7 @@
  * Report lines (check "lb", file nginx.conf) form a table: one row per port
  * and node (connections), then failover, recovery and hung per tested port. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "json.h"
 #include "lb.h"
 #include "lower.h"
+#include "readfile.h"
 #include "verify_ctx.h"
 
 #define STREAM_MODULE "/usr/lib/nginx/modules/ngx_stream_module.so"
@@ -60,24 +62,13 @@ static bool hashed(const struct expect *ex)
 
 static int read_file(const char *dir, const char *name, struct buf *b)
 {
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
 		return -1;
-	b->limit = VERIFY_MAX_FILE;
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(b, chunk, n);
-	int err = ferror(f);
-	fclose(f);
-	if (err || buf_failed(b)) {
-		buf_free(b);
-		errno = err ? EIO : EFBIG;
-		return -1;
-	}
-	return 0;
+	char why[READ_WHY];
+	b->data = read_regular(dfd, name, O_NOFOLLOW, VERIFY_MAX_FILE, &b->len, why);
+	close(dfd);
+	return b->data ? 0 : -1;
 }
 
 /* spec.json and nginx.conf as verify_dir reads them; their faults are
@@ -99,9 +90,16 @@ static int load_inputs(struct lb *lb)
 		lb->conf = nginx_conf_parse(&lb->a, "nginx.conf", conf.data ? conf.data : "", conf.len, &d);
 	}
 	int rc = lb->conf && !d.errors ? 0 : -1;
-	if (rc)
+	if (rc) {
 		report_add(lb->r, CHECK_SKIP, "lb", "nginx.conf", 0,
 			   "spec.json or nginx.conf does not parse (see the parse checks): nothing to rehearse");
+	} else if (!verify_renders_as(lb->spec, lb->view, "nginx.conf", conf.data, conf.len)) {
+		/* a real nginx runs it: only rhc's own file, never an edited one
+		 * (an error_log line would be written to) */
+		report_add(lb->r, CHECK_FAIL, "lb", "nginx.conf", 0,
+			   "not what spec.json renders (see render): the rehearsal runs only rhc's own nginx.conf");
+		rc = -1;
+	}
 	diags_free(&d);
 	buf_free(&spec);
 	buf_free(&conf);

@@ -133,23 +133,42 @@ static void check_kubectl(struct verify_ctx *c)
 	}
 }
 
+/* One shellcheck for every script (each start costs more than the check),
+ * its gcc-format lines ("FILE:LINE:COL: ...") handed back to their file. */
 static void check_shellcheck(struct verify_ctx *c)
 {
 	if (!c->nscripts || !have_tool(c, "shellcheck", "shellcheck", "shellcheck"))
 		return;
+	const char *argv[3 + sizeof(c->scripts) / sizeof(c->scripts[0])];
+	size_t n = 0;
+	argv[n++] = "shellcheck";
+	argv[n++] = "--format=gcc";
+	for (size_t i = 0; i < c->nscripts; i++)
+		argv[n++] = c->scripts[i].file->path; /* the private copy, named as in the directory */
+	argv[n] = NULL;
+	struct run_opts o = {.cwd = arena_printf(&c->a, "%s/out", c->ws)};
+	struct buf out = {0};
+	int rc = run_capture(argv, &o, &out, NULL);
+	const char *text = out.data ? out.data : "";
 	for (size_t i = 0; i < c->nscripts; i++) {
-		/* the private copy, named as in the directory */
-		const char *argv[] = {"shellcheck", "--format=gcc", c->scripts[i].file->path, NULL};
-		struct run_opts o = {.cwd = arena_printf(&c->a, "%s/out", c->ws)};
-		struct buf out = {0};
-		int rc = run_capture(argv, &o, &out, NULL);
-		if (rc == 0)
-			report_add(c->r, CHECK_PASS, "shellcheck", c->scripts[i].file->path, 0, "clean");
+		const char *path = c->scripts[i].file->path;
+		size_t plen = strlen(path);
+		struct buf mine = {0};
+		for (const char *l = text; *l;) {
+			size_t len = strcspn(l, "\n");
+			if (len > plen && !strncmp(l, path, plen) && l[plen] == ':')
+				buf_printf(&mine, "%s%.*s", mine.len ? "\n" : "", (int)len, l);
+			l += len + (l[len] == '\n');
+		}
+		if (mine.len)
+			report_add(c->r, CHECK_FAIL, "shellcheck", path, 0, "%s", mine.data);
+		else if (rc == 0 || rc == 1) /* 1: findings, none in this file */
+			report_add(c->r, CHECK_PASS, "shellcheck", path, 0, "clean");
 		else
-			report_add(c->r, CHECK_FAIL, "shellcheck", c->scripts[i].file->path, 0, "%s",
-				   out.len ? out.data : "failed");
-		buf_free(&out);
+			report_add(c->r, CHECK_FAIL, "shellcheck", path, 0, "shellcheck failed (exit %d): %.200s", rc, text);
+		buf_free(&mine);
 	}
+	buf_free(&out);
 }
 
 void check_real_tools(struct verify_ctx *c)

@@ -14,6 +14,9 @@
 
 #define SHOWN 80 /* characters of a differing line shown in the report */
 
+/* MANIFEST's spec line when it has none: the comparison then fails there */
+static const char no_spec[] = "0000000000000000000000000000000000000000000000000000000000000000";
+
 static bool version_matches(struct verify_ctx *c)
 {
 	const char *v = c->manifest_version;
@@ -76,7 +79,6 @@ void check_rendering(struct verify_ctx *c)
 	}
 	if (!same_version)
 		return;
-	static const char no_spec[] = "0000000000000000000000000000000000000000000000000000000000000000";
 	struct artefacts want = {0};
 	struct collector col;
 	collector_init(&col, &want);
@@ -114,4 +116,21 @@ void check_rendering(struct verify_ctx *c)
 		report_add(c->r, CHECK_PASS, "render", NULL, 0,
 			   "all %zu files are exactly what spec.json renders with rhc %s", same, RHC_VERSION);
 	artefacts_free(&want);
+}
+
+bool verify_renders_as(const struct val *spec, const struct val *view, const char *path, const char *data,
+		       size_t len)
+{
+	struct artefacts want = {0};
+	struct collector col;
+	collector_init(&col, &want);
+	struct diags d = {0};
+	bool same = false;
+	if (render_all(view, spec, no_spec, &col.sink, &d))
+		for (size_t i = 0; i < want.count; i++)
+			if (!strcmp(want.items[i].path, path))
+				same = want.items[i].len == len && !memcmp(want.items[i].data, data, len);
+	diags_free(&d);
+	artefacts_free(&want);
+	return same;
 }

@@ -15,6 +15,7 @@
 #include "load.h"
 #include "lower.h"
 #include "manifest.h"
+#include "readfile.h"
 #include "run.h"
 #include "sha256.h"
 #include "verify_ctx.h"
@@ -65,59 +66,23 @@ const struct shell_line *script_find(const struct script *s, const char *const *
 	return NULL;
 }
 
-/* Reads the regular file NAME of directory DFD into F: opened without
- * following a link and without blocking (a FIFO cannot hang verify), its
- * type and size checked before a byte is read. Anything else is noted in
- * F->problem and reported by the integrity check. */
-static void read_entry(struct verify_ctx *c, int dfd, const char *name, struct outfile *f)
+/* Reads the regular file NAME of directory DFD into F (readfile.h); anything
+ * else is noted in F->problem and reported by the integrity check. */
+static void read_entry(struct verify_ctx *c, int dfd, const char *name, struct outfile *f, mode_t mode)
 {
+	f->mode = mode & 07777;
+	size_t left = VERIFY_MAX_TOTAL - c->total;
+	char why[READ_WHY];
+	f->data = read_regular(dfd, name, O_NOFOLLOW, left < VERIFY_MAX_FILE ? left : VERIFY_MAX_FILE, &f->len, why);
+	if (f->data) {
+		c->total += f->len;
+		return;
+	}
+	f->problem = arena_printf(&c->a, "%s; not read%s", why,
+				  errno == EFBIG && left < VERIFY_MAX_FILE ? " (the directory's files are limited in total)" : "");
 	f->data = calloc(1, 1);
 	if (!f->data)
 		abort();
-	int fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st)) {
-		f->problem = errno == ELOOP ? "is a symbolic link, not a regular file; not read"
-					    : arena_printf(&c->a, "cannot be opened: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	f->mode = st.st_mode & 07777;
-	if (!S_ISREG(st.st_mode)) {
-		f->problem = S_ISFIFO(st.st_mode)  ? "is not a regular file (a FIFO); not read"
-			     : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "is not a regular file (a device); not read"
-			     : S_ISSOCK(st.st_mode) ? "is not a regular file (a socket); not read"
-						   : "is not a regular file; not read";
-	} else if ((size_t)st.st_size > VERIFY_MAX_FILE) {
-		f->problem = arena_printf(&c->a, "is %lld bytes, more than the %zu MiB any rhc artefact may be; not read",
-					  (long long)st.st_size, VERIFY_MAX_FILE >> 20);
-	} else if (c->total + (size_t)st.st_size > VERIFY_MAX_TOTAL) {
-		f->problem = arena_printf(&c->a, "not read: the directory holds more than %zu MiB",
-					  VERIFY_MAX_TOTAL >> 20);
-	} else {
-		size_t want = (size_t)st.st_size, got = 0;
-		char *data = malloc(want + 1);
-		if (!data)
-			abort();
-		/* never past the size fstat gave: a file that grows is cut there */
-		while (got < want) {
-			ssize_t n = read(fd, data + got, want - got);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break;
-			got += (size_t)n;
-		}
-		data[got] = '\0';
-		free(f->data);
-		f->data = data;
-		f->len = got;
-		c->total += got;
-		if (got < want)
-			f->problem = "became shorter while it was read";
-	}
-	close(fd);
 }
 
 static struct outfile *add_entry(struct verify_ctx *c, bool dir)
@@ -174,7 +139,7 @@ static int load_dir(struct verify_ctx *c, int dfd, const char *rel, int depth)
 		}
 		struct outfile *f = add_entry(c, false);
 		f->path = (char *)sub;
-		read_entry(c, dirfd(dp), e->d_name, f);
+		read_entry(c, dirfd(dp), e->d_name, f, st.st_mode);
 	}
 	closedir(dp);
 	return rc;

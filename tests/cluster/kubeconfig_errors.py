@@ -5,12 +5,14 @@ secret. No server needed: the server URLs point nowhere.
 
 Usage: kubeconfig_errors.py RHC
 """
+import concurrent.futures
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 SECRET = "c2VjcmV0LXRva2VuLXZhbHVl-QmFzZTY0"
 SPEC = """apiVersion: rhc/v1
@@ -82,6 +84,29 @@ CASES = [
     ("no-home-config", None, [], {"KUBECONFIG": ""}, r"\S+/home/\.kube/config does not exist: pass --kubeconfig F or set KUBECONFIG"),
     ("kubeconfig-env-missing", None, [], {"KUBECONFIG": "/nonexistent/a:/nonexistent/b"},
      r"\$KUBECONFIG \(/nonexistent/a:/nonexistent/b\) names no kubeconfig file that exists"),
+    # issue 12: every read bounded and typed, refused at once and by name
+    ("kubeconfig-dev-zero", "@/dev/zero", [], {}, r"/dev/zero: cannot read the kubeconfig: is not a regular file \(a device\)"),
+    ("kubeconfig-fifo", "@fifo", [], {}, r"\S+/fifo: cannot read the kubeconfig: is not a regular file \(a FIFO\)"),
+    ("kubeconfig-sparse", "@sparse", [], {}, r"\S+/sparse: cannot read the kubeconfig: is 10737418240 bytes, more than the 4 MiB"),
+    ("token-file-dev-zero", config(user="    tokenFile: /dev/zero\n"), [], {},
+     r"user 'u': tokenFile /dev/zero: is not a regular file \(a device\)"),
+    ("token-file-urandom", config(user="    tokenFile: /dev/urandom\n"), [], {},
+     r"user 'u': tokenFile /dev/urandom: is not a regular file \(a device\)"),
+    ("token-file-fifo", config(user="    tokenFile: fifo\n"), [], {}, r"user 'u': tokenFile \S+/fifo: is not a regular file \(a FIFO\)"),
+    ("ca-dev-zero", config(cluster="    server: https://x\n    certificate-authority: /dev/zero\n"), [], {},
+     r"cluster 'c': certificate-authority /dev/zero: is not a regular file \(a device\)"),
+    ("ca-fifo", config(cluster="    server: https://x\n    certificate-authority: fifo\n"), [], {},
+     r"cluster 'c': certificate-authority \S+/fifo: is not a regular file \(a FIFO\)"),
+    ("cert-urandom", config(user="    client-certificate: /dev/urandom\n    client-key: /dev/zero\n"), [], {},
+     r"user 'u': client-certificate /dev/urandom: is not a regular file \(a device\)"),
+    ("key-fifo", config(user="    client-certificate-data: QUJD\n    client-key: fifo\n"), [], {},
+     r"user 'u': client-key \S+/fifo: is not a regular file \(a FIFO\)"),
+    ("token-map", config(user="    token: {value: %s}\n" % SECRET), [], {},
+     r"\S+/kubeconfig:\d+:\d+: user 'u': token is a mapping, not a string; kubectl refuses that too"),
+    ("token-list", config(user="    token: [%s]\n" % SECRET), [], {},
+     r"\S+/kubeconfig:\d+:\d+: user 'u': token is a list, not a string; kubectl refuses that too"),
+    ("duplicate-key", config(user="    token: %s\n    token: %s\n" % (SECRET, SECRET)), [], {},
+     r"\S+/kubeconfig:\d+:\d+: duplicate key 'token'; kubectl refuses that too"),
 ]
 
 PLUGINS = {
@@ -92,10 +117,47 @@ PLUGINS = {
 }
 
 
+def run_case(d, rhc, case):
+    name, text, args, env_over, want = case
+    env = dict(os.environ, HOME=f"{d}/home")
+    env.pop("KUBECONFIG", None)
+    env.update(env_over)
+    argv = [rhc, "verify", f"{d}/out", "--cluster"] + args
+    if text is not None and text.startswith("@"):
+        path = text[1:] if text.startswith("@/") else f"{d}/{text[1:]}"
+        argv += ["--kubeconfig", path]
+    elif text is not None:
+        os.mkdir(f"{d}/{name}")
+        with open(f"{d}/{name}/kubeconfig", "w") as f:
+            f.write(text)
+        for link in ("fail.sh", "nojson.sh", "v1beta1.sh", "fifo"):
+            os.symlink(f"{d}/{link}", f"{d}/{name}/{link}")
+        argv += ["--kubeconfig", f"{d}/{name}/kubeconfig"]
+    started = time.monotonic()
+    try:
+        p = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=30)
+    except subprocess.TimeoutExpired:
+        return "%s: rhc did not finish in 30 s" % name
+    took = time.monotonic() - started
+    lines = [l for l in p.stdout.splitlines() if l.startswith("FAIL kubeconfig: ")]
+    problems = []
+    if p.returncode != 1:
+        problems.append("exit %d, expected 1" % p.returncode)
+    if len(lines) != 1 or not re.search(want, lines[0]):
+        problems.append("expected 'FAIL kubeconfig: %s'; got %r" % (want, lines))
+    if SECRET in p.stdout or SECRET in p.stderr:
+        problems.append("the secret appears in the output")
+    if re.search(r"^\w+ cluster-", p.stdout, re.M):
+        problems.append("cluster checks ran after a kubeconfig error")
+    if problems:
+        return "%s: %s" % (name, "; ".join(problems))
+    print("ok: %s (%.1f s)" % (name, took), flush=True)
+    return None
+
+
 def main():
     rhc = os.path.abspath(sys.argv[1])
     d = tempfile.mkdtemp(prefix="rhc-kubeconfig-")
-    failures = []
     try:
         with open(f"{d}/spec.yml", "w") as f:
             f.write(SPEC)
@@ -106,31 +168,14 @@ def main():
             with open(f"{d}/{name}", "w") as f:
                 f.write(text)
             os.chmod(f"{d}/{name}", 0o755)
+        os.mkfifo(f"{d}/fifo")
+        with open(f"{d}/sparse", "wb") as f:
+            f.truncate(10 << 30)
         os.mkdir(f"{d}/home")
-        for name, text, args, env_over, want in CASES:
-            env = dict(os.environ, HOME=f"{d}/home")
-            env.pop("KUBECONFIG", None)
-            env.update(env_over)
-            argv = [rhc, "verify", f"{d}/out", "--cluster"] + args
-            if text is not None:
-                with open(f"{d}/kubeconfig", "w") as f:
-                    f.write(text)
-                argv += ["--kubeconfig", f"{d}/kubeconfig"]
-            p = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
-            lines = [l for l in p.stdout.splitlines() if l.startswith("FAIL kubeconfig: ")]
-            problems = []
-            if p.returncode != 1:
-                problems.append("exit %d, expected 1" % p.returncode)
-            if len(lines) != 1 or not re.search(want, lines[0]):
-                problems.append("expected 'FAIL kubeconfig: %s'; got %r" % (want, lines))
-            if SECRET in p.stdout or SECRET in p.stderr:
-                problems.append("the secret appears in the output")
-            if re.search(r"^\w+ cluster-", p.stdout, re.M):
-                problems.append("cluster checks ran after a kubeconfig error")
-            if problems:
-                failures.append("%s: %s" % (name, "; ".join(problems)))
-            else:
-                print("ok: %s" % name)
+        # each case its own rhc, several at a time: the static checks before
+        # the kubeconfig are most of each run
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+            failures = [r for r in pool.map(lambda c: run_case(d, rhc, c), CASES) if r]
     finally:
         shutil.rmtree(d, ignore_errors=True)
     if failures:
