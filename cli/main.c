@@ -197,6 +197,8 @@ static int cmd_build(int argc, char **argv)
 	}
 	if (!spec || !dir)
 		return usage("build needs a SPEC and -o DIR");
+	if (!*dir)
+		return usage("-o needs a directory name, not an empty string");
 	size_t len = 0;
 	char *data = read_spec(spec, &len);
 	if (!data) {

@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define WRITEBACK_CHUNK ((off_t)4 << 20)
@@ -67,18 +69,37 @@ static ssize_t read_full(int fd, char *p, size_t n)
 	return (ssize_t)got;
 }
 
-/* DIR holds a MANIFEST that starts "rhc " (read no further: it may be big). */
-static bool made_by_rhc(const char *dir)
+/* Opens NAME in directory DFD for reading only if it is a regular file:
+ * without blocking or following a link, so a FIFO there cannot hang rhc.
+ * -1 otherwise (errno EINVAL for another kind of file). */
+static int open_regular(int dfd, const char *name)
 {
-	char path[4096], head[4];
-	if (!path_printf(path, sizeof(path), "%s/MANIFEST", dir))
-		return false;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	if (fd >= 0 && (fstat(fd, &st) || !S_ISREG(st.st_mode))) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+/* Why DIR does not look like rhc's output, or NULL when it holds a regular
+ * MANIFEST that starts "rhc " (read no further: it may be big). */
+static const char *not_rhc(const char *dir)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return "it cannot be opened";
+	int fd = open_regular(dfd, "MANIFEST");
+	int err = errno;
+	close(dfd);
 	if (fd < 0)
-		return false;
+		return err == EINVAL || err == ELOOP ? "MANIFEST is not a regular file" : "no rhc MANIFEST";
+	char head[4];
 	ssize_t n = read_full(fd, head, sizeof(head));
 	close(fd);
-	return n == 4 && !memcmp(head, "rhc ", 4);
+	return n == 4 && !memcmp(head, "rhc ", 4) ? NULL : "no rhc MANIFEST";
 }
 
 static bool dir_is_empty(const char *dir)
@@ -98,7 +119,10 @@ static bool dir_is_empty(const char *dir)
 /* The parent directory of DIR, for fsync after the rename. */
 static void parent_of(const char *dir, char *out, size_t len)
 {
-	snprintf(out, len, "%s", dir);
+	if (!path_printf(out, len, "%s", dir)) {
+		path_printf(out, len, ".");
+		return;
+	}
 	char *slash = strrchr(out, '/');
 	while (slash && slash[1] == '\0' && slash > out) {
 		*slash = '\0';
@@ -119,6 +143,7 @@ struct emit_writer {
 	const char *dir;
 	size_t dlen; /* DIR without trailing slashes */
 	bool exists; /* DIR is there, to be exchanged */
+	bool force;  /* --force: replace whatever is at DIR */
 	char tmp[4096];
 	char path[4096]; /* the open file */
 	int fd; /* -1: none open */
@@ -151,6 +176,8 @@ static bool make_parents(struct emit_writer *w, const char *rel)
 				return false;
 			continue;
 		}
+		if (chmod(path, 0755)) /* whatever the umask */
+			return false;
 		char **v = realloc(w->subdirs, (w->nsubdirs + 1) * sizeof(*v));
 		char *copy = strdup(path);
 		if (!v || !copy)
@@ -244,9 +271,137 @@ static const char *refusal(const char *dir, bool force, bool *exists)
 		return "output path is a symbolic link; give the directory it points to";
 	if (*exists && !S_ISDIR(st.st_mode))
 		return "output path exists and is not a directory";
-	if (*exists && !force && !made_by_rhc(dir) && !dir_is_empty(dir))
-		return "refusing to replace a directory rhc did not make (no rhc MANIFEST); use --force";
+	const char *why = *exists && !force && !dir_is_empty(dir) ? not_rhc(dir) : NULL;
+	if (why) {
+		static char msg[160];
+		snprintf(msg, sizeof(msg), "refusing to replace a directory rhc did not make (%s); use --force", why);
+		return msg;
+	}
 	return NULL;
+}
+
+/* The temp directory a signal must not leave behind. Async-signal-safe
+ * removal: raw getdents64, unlinkat and a fixed depth (rhc's tree is
+ * shallow), no allocation. */
+static char signal_tmp[4096];
+static const int catch_signals[] = {SIGINT, SIGTERM, SIGHUP};
+static struct sigaction saved_actions[3];
+
+static void remove_at(int dfd, int depth)
+{
+	char buf[4096];
+	for (;;) {
+		long n = syscall(SYS_getdents64, dfd, buf, sizeof(buf));
+		if (n <= 0)
+			return;
+		bool removed = false;
+		for (long off = 0; off < n;) {
+			struct dirent64_raw {
+				unsigned long long ino;
+				long long off;
+				unsigned short reclen;
+				unsigned char type;
+				char name[];
+			} *e = (struct dirent64_raw *)(buf + off);
+			off += e->reclen;
+			if (!strcmp(e->name, ".") || !strcmp(e->name, ".."))
+				continue;
+			if (e->type == DT_DIR && depth < 16) {
+				int sub = openat(dfd, e->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				if (sub >= 0) {
+					remove_at(sub, depth + 1);
+					close(sub);
+				}
+				removed |= unlinkat(dfd, e->name, AT_REMOVEDIR) == 0;
+			} else {
+				removed |= unlinkat(dfd, e->name, 0) == 0;
+			}
+		}
+		if (removed)
+			lseek(dfd, 0, SEEK_SET); /* entries moved under us: read again */
+	}
+}
+
+static void on_signal(int sig)
+{
+	int fd = signal_tmp[0] ? open(signal_tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		remove_at(fd, 0);
+		close(fd);
+		rmdir(signal_tmp);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_interrupts(const char *tmp)
+{
+	path_printf(signal_tmp, sizeof(signal_tmp), "%s", tmp);
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < 3; i++)
+		sigaddset(&sa.sa_mask, catch_signals[i]);
+	for (size_t i = 0; i < 3; i++)
+		sigaction(catch_signals[i], &sa, &saved_actions[i]);
+}
+
+static void release_interrupts(void)
+{
+	for (size_t i = 0; i < 3; i++)
+		sigaction(catch_signals[i], &saved_actions[i], NULL);
+	signal_tmp[0] = '\0';
+}
+
+/* Blocks (or unblocks) the interrupts around the swap: once the trees are
+ * exchanged, the temp name holds the old output, not ours to remove. */
+static void hold_interrupts(bool hold)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < 3; i++)
+		sigaddset(&set, catch_signals[i]);
+	sigprocmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+/* NAME is "BASE.rhc-tmp-PID" or "BASE.rhc-old-PID" of a process that is gone. */
+static bool stale(const char *name, const char *base, size_t blen)
+{
+	if (strncmp(name, base, blen) || (strncmp(name + blen, ".rhc-tmp-", 9) && strncmp(name + blen, ".rhc-old-", 9)))
+		return false;
+	const char *digits = name + blen + 9;
+	char *end;
+	long pid = strtol(digits, &end, 10);
+	if (!*digits || *end || pid <= 0 || pid == (long)getpid())
+		return false;
+	return kill((pid_t)pid, 0) && errno == ESRCH;
+}
+
+/* A build killed with SIGKILL (or a power cut) leaves its temp directory:
+ * the next build beside the same DIR removes those of dead processes. */
+static void remove_stale(const char *dir, size_t dlen)
+{
+	char parent[4096];
+	parent_of(dir, parent, sizeof(parent));
+	const char *base = dir;
+	for (size_t i = 0; i < dlen; i++)
+		if (dir[i] == '/')
+			base = dir + i + 1;
+	size_t blen = (size_t)(dir + dlen - base);
+	DIR *dp = opendir(parent);
+	if (!dp || !blen) {
+		if (dp)
+			closedir(dp);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(dp))) {
+		struct stat st;
+		char path[4096];
+		if (stale(e->d_name, base, blen) && path_printf(path, sizeof(path), "%s/%s", parent, e->d_name) &&
+		    !lstat(path, &st) && S_ISDIR(st.st_mode))
+			remove_tree(path);
+	}
+	closedir(dp);
 }
 
 struct emit_writer *emit_open(const char *dir, bool force, struct diags *d, enum emit_status *st)
@@ -265,20 +420,31 @@ struct emit_writer *emit_open(const char *dir, bool force, struct diags *d, enum
 	w->d = d;
 	w->dir = dir;
 	w->exists = exists;
+	w->force = force;
 	w->fd = -1;
 	w->dlen = strlen(dir);
 	while (w->dlen > 1 && dir[w->dlen - 1] == '/')
 		w->dlen--;
-	snprintf(w->tmp, sizeof(w->tmp), "%.*s.rhc-tmp-%ld", (int)w->dlen, dir, (long)getpid());
-	remove_tree(w->tmp);
-	if (mkdir(w->tmp, 0755)) {
-		diags_error(d, file_loc(w->tmp), NULL, "cannot create the temporary directory: %s",
-			    strerror(errno));
+	if (!path_printf(w->tmp, sizeof(w->tmp), "%.*s.rhc-tmp-%ld", (int)w->dlen, dir, (long)getpid())) {
+		diags_error(d, file_loc(dir), NULL, "output path is too long for its temporary directory: %s",
+			    strerror(ENAMETOOLONG));
 		free(w);
 		*st = EMIT_IO;
 		return NULL;
 	}
-	chmod(w->tmp, 0755);
+	remove_stale(dir, w->dlen);
+	struct stat old;
+	if (!lstat(w->tmp, &old) && S_ISDIR(old.st_mode))
+		remove_tree(w->tmp); /* our PID's, from a process long gone */
+	catch_interrupts(w->tmp);
+	if (mkdir(w->tmp, 0755) || chmod(w->tmp, 0755)) {
+		diags_error(d, file_loc(w->tmp), NULL, "cannot create the temporary directory: %s",
+			    strerror(errno));
+		release_interrupts();
+		free(w);
+		*st = EMIT_IO;
+		return NULL;
+	}
 	*st = EMIT_OK;
 	return w;
 }
@@ -288,6 +454,20 @@ struct sink *emit_writer_sink(struct emit_writer *w)
 	return &w->sink;
 }
 
+/* After the exchange, OLD holds what was at DIR: it must still be rhc's
+ * output (or empty), as it was when the build began. Someone may have put
+ * their own directory there meanwhile; then it goes back. */
+static bool still_ours(struct emit_writer *w, const char *old)
+{
+	const char *why = w->force || dir_is_empty(old) ? NULL : not_rhc(old);
+	if (!why)
+		return true;
+	diags_error(w->d, file_loc(w->dir), NULL,
+		    "was replaced during the build by a directory rhc did not make (%s); it is left in place "
+		    "and nothing was written (use --force to replace it)", why);
+	return false;
+}
+
 /* Syncs the temp directory's tree, then exchanges it with DIR. */
 static bool swap_in(struct emit_writer *w)
 {
@@ -295,25 +475,45 @@ static bool swap_in(struct emit_writer *w)
 		fsync_path(w->subdirs[i]); /* deepest first: made after their parents */
 	fsync_path(w->tmp);
 	const char *dir = w->dir;
-	int rc = w->exists ? renameat2(AT_FDCWD, w->tmp, AT_FDCWD, dir, RENAME_EXCHANGE)
-			   : rename(w->tmp, dir);
-	if (rc && w->exists && (errno == EINVAL || errno == ENOSYS)) {
+	hold_interrupts(true);
+	/* DIR may have appeared or gone since emit_open: exchange when it is
+	 * there, else a rename that never replaces. */
+	int rc = renameat2(AT_FDCWD, w->tmp, AT_FDCWD, dir, RENAME_EXCHANGE);
+	bool exchanged = rc == 0;
+	if (rc && errno == ENOENT)
+		rc = renameat2(AT_FDCWD, w->tmp, AT_FDCWD, dir, RENAME_NOREPLACE);
+	if (rc && (errno == EINVAL || errno == ENOSYS)) {
 		/* No atomic exchange on this file system: move the old one aside first. */
 		char old[4096];
-		snprintf(old, sizeof(old), "%.*s.rhc-old-%ld", (int)w->dlen, dir, (long)getpid());
-		rc = rename(dir, old);
-		if (!rc && (rc = rename(w->tmp, dir)))
-			rename(old, dir);
-		if (!rc)
-			remove_tree(old);
-	} else if (!rc && w->exists) {
+		rc = -1;
+		errno = ENAMETOOLONG;
+		if (path_printf(old, sizeof(old), "%.*s.rhc-old-%ld", (int)w->dlen, dir, (long)getpid())) {
+			rc = rename(dir, old);
+			if (rc && errno == ENOENT)
+				rc = rename(w->tmp, dir);
+			else if (!rc && !still_ours(w, old))
+				rc = rename(old, dir) ? -1 : 1;
+			else if (!rc && (rc = rename(w->tmp, dir)))
+				rename(old, dir);
+			else if (!rc)
+				remove_tree(old);
+		}
+	} else if (exchanged && !still_ours(w, w->tmp)) {
+		/* put theirs back; ours stays at the temp name and is removed */
+		rc = renameat2(AT_FDCWD, w->tmp, AT_FDCWD, dir, RENAME_EXCHANGE) ? -1 : 1;
+		if (rc < 0) {
+			diags_error(w->d, file_loc(w->tmp), NULL, "holds that directory now: it could not be put back");
+			w->tmp[0] = '\0'; /* never removed */
+		}
+	} else if (exchanged) {
 		remove_tree(w->tmp); /* now holds the old output */
 	}
-	if (rc) {
+	hold_interrupts(false);
+	if (rc < 0)
 		diags_error(w->d, file_loc(dir), NULL, "cannot move the new output into place: %s",
 			    strerror(errno));
+	if (rc)
 		return false;
-	}
 	char parent[4096];
 	parent_of(dir, parent, sizeof(parent));
 	fsync_path(parent);
@@ -327,6 +527,7 @@ enum emit_status emit_close(struct emit_writer *w, bool commit, size_t *nfiles)
 	bool ok = commit && !w->failed && swap_in(w);
 	if (!ok)
 		remove_tree(w->tmp);
+	release_interrupts();
 	enum emit_status st = w->failed || (commit && !ok) ? EMIT_IO : EMIT_OK;
 	if (nfiles)
 		*nfiles = w->nfiles;
@@ -342,38 +543,41 @@ struct listing {
 	size_t count;
 };
 
-static void list_files(const char *root, const char *rel, struct listing *l)
+/* Every non-directory under DFD (REL names it), by file descriptor: no path
+ * buffer, so no length limit. */
+static void list_files(int dfd, const char *rel, struct listing *l, int depth)
 {
-	char path[4096];
-	snprintf(path, sizeof(path), "%s%s%s", root, *rel ? "/" : "", rel);
-	DIR *dp = opendir(path);
-	if (!dp)
+	DIR *dp = fdopendir(dfd);
+	if (!dp) {
+		close(dfd);
 		return;
+	}
 	struct dirent *e;
 	while ((e = readdir(dp))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		char sub[4096], full[8192];
-		snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", e->d_name);
-		snprintf(full, sizeof(full), "%s/%s", root, sub);
+		char *sub = NULL;
+		if (asprintf(&sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name) < 0)
+			abort();
 		struct stat st;
-		if (lstat(full, &st))
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			list_files(root, sub, l);
+		int sfd;
+		if (!fstatat(dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) && S_ISDIR(st.st_mode) && depth < 32 &&
+		    (sfd = openat(dirfd(dp), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+			list_files(sfd, sub, l, depth + 1);
+			free(sub);
 			continue;
 		}
 		char **v = realloc(l->paths, (l->count + 1) * sizeof(*v));
 		if (!v)
 			abort();
 		l->paths = v;
-		l->paths[l->count++] = strdup(sub);
+		l->paths[l->count++] = sub;
 	}
 	closedir(dp);
 }
 
 /* A file of DIR compared with what the spec renders, as the bytes come. */
-enum verdict { SAME, MISSING, DIFFERS };
+enum verdict { SAME, MISSING, DIFFERS, NOT_REGULAR, TOO_LONG };
 
 struct emit_checker {
 	struct sink sink;
@@ -405,10 +609,15 @@ static bool checker_begin(struct sink *s, const char *rel, int mode)
 	c->seen[c->nseen++] = copy;
 	c->mode = mode;
 	c->verdict = SAME;
-	snprintf(c->path, sizeof(c->path), "%s/%s", c->dir, rel);
-	c->fd = c->no_dir ? -1 : open(c->path, O_RDONLY | O_CLOEXEC);
+	if (!path_printf(c->path, sizeof(c->path), "%s/%s", c->dir, rel)) {
+		c->fd = -1;
+		c->verdict = TOO_LONG;
+		return true;
+	}
+	/* a FIFO or device in DIR is a difference, never something to wait on */
+	c->fd = c->no_dir ? -1 : open_regular(AT_FDCWD, c->path);
 	if (c->fd < 0)
-		c->verdict = MISSING;
+		c->verdict = errno == EINVAL || errno == ELOOP ? NOT_REGULAR : MISSING;
 	return true;
 }
 
@@ -433,6 +642,10 @@ static void checker_report(struct emit_checker *c)
 	struct stat st;
 	if (c->verdict == MISSING)
 		diags_error(&c->found, file_loc(c->path), NULL, "missing");
+	else if (c->verdict == NOT_REGULAR)
+		diags_error(&c->found, file_loc(c->path), NULL, "not a regular file");
+	else if (c->verdict == TOO_LONG)
+		diags_error(&c->found, file_loc(c->dir), NULL, "path too long: %s", strerror(ENAMETOOLONG));
 	else if (c->verdict == DIFFERS)
 		diags_error(&c->found, file_loc(c->path), NULL, "differs from what the spec renders");
 	else if (fstat(c->fd, &st) == 0 && (int)(st.st_mode & 07777) != c->mode)
@@ -489,12 +702,16 @@ static bool seen(const struct emit_checker *c, const char *rel)
 static void report_extra(const struct emit_checker *c, struct diags *d)
 {
 	struct listing l = {0};
-	list_files(c->dir, "", &l);
+	int dfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0)
+		list_files(dfd, "", &l, 0);
 	for (size_t i = 0; i < l.count; i++) {
 		if (!seen(c, l.paths[i])) {
-			char path[4096];
-			snprintf(path, sizeof(path), "%s/%s", c->dir, l.paths[i]);
+			char *path = NULL;
+			if (asprintf(&path, "%s/%s", c->dir, l.paths[i]) < 0)
+				abort();
 			diags_error(d, file_loc(path), NULL, "not an artefact of this spec");
+			free(path);
 		}
 		free(l.paths[i]);
 	}

@@ -427,9 +427,11 @@ static void expect_tools(struct verify_ctx *c, const struct calls *calls)
 static bool make_bin(struct verify_ctx *c)
 {
 	static const char *const dirs[] = {"bin", "work", "links", "tools", "home", "tmp", "log"};
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		if (mkdir(arena_printf(&c->a, "%s/%s", c->ws, dirs[i]), 0755))
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		const char *d = arena_printf(&c->a, "%s/%s", c->ws, dirs[i]);
+		if (mkdir(d, 0755) || chmod(d, 0755))
 			return false;
+	}
 	const char *head = arena_printf(&c->a, "#!%s/bin/sh\n", c->ws);
 	for (size_t i = 0; i < sizeof(recorded) / sizeof(recorded[0]); i++)
 		if (!write_text(arena_printf(&c->a, "%s/bin/%s", c->ws, recorded[i]), head, recorder, 0755))

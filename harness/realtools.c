@@ -47,7 +47,7 @@ static void check_nginx(struct verify_ctx *c)
 		return;
 	const char *dir = arena_printf(&c->a, "%s/nginx", c->ws);
 	const char *wrapper = arena_printf(&c->a, "%s/wrapper.conf", dir);
-	FILE *f = mkdir(dir, 0755) ? NULL : fopen(wrapper, "wx");
+	FILE *f = mkdir(dir, 0755) || chmod(dir, 0755) ? NULL : fopen(wrapper, "wx");
 	if (!f) {
 		report_add(c->r, CHECK_FAIL, "nginx -t", "nginx.conf", 0, "cannot write %s", wrapper);
 		return;
@@ -55,7 +55,7 @@ static void check_nginx(struct verify_ctx *c)
 	if (access(STREAM_MODULE, R_OK) == 0)
 		fprintf(f, "load_module %s;\n", STREAM_MODULE);
 	fprintf(f, "pid %s/nginx.pid;\ninclude %s/out/nginx.conf;\n", dir, c->ws);
-	bool written = fclose(f) == 0 && sandbox_prepare(dir) == 0;
+	bool written = fclose(f) == 0 && chmod(wrapper, 0644) == 0 && sandbox_prepare(dir) == 0;
 	char nginx[4096];
 	if (!run_find("nginx", nginx, sizeof(nginx)))
 		snprintf(nginx, sizeof(nginx), "nginx");

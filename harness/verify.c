@@ -305,6 +305,10 @@ static bool write_copy(const char *path, const char *data, size_t len)
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return false;
+	if (fchmod(fd, 0644)) { /* whatever the umask: the sandbox's user reads it */
+		close(fd);
+		return false;
+	}
 	size_t done = 0;
 	while (done < len) {
 		ssize_t n = write(fd, data + done, len - done);
@@ -326,9 +330,13 @@ static bool make_workspace(struct verify_ctx *c)
 	c->ws = ws;
 	if (chmod(ws, 0755) || mkdir(arena_printf(&c->a, "%s/out", ws), 0755))
 		return false;
-	for (size_t i = 0; i < c->ndirs; i++)
-		if (mkdir(arena_printf(&c->a, "%s/out/%s", ws, c->dirs[i].path), 0755) && errno != EEXIST)
+	if (chmod(arena_printf(&c->a, "%s/out", ws), 0755))
+		return false;
+	for (size_t i = 0; i < c->ndirs; i++) {
+		const char *d = arena_printf(&c->a, "%s/out/%s", ws, c->dirs[i].path);
+		if ((mkdir(d, 0755) && errno != EEXIST) || chmod(d, 0755))
 			return false;
+	}
 	for (size_t i = 0; i < c->nfiles; i++) {
 		const struct outfile *f = &c->files[i];
 		if (!f->problem && !write_copy(arena_printf(&c->a, "%s/out/%s", ws, f->path), f->data, f->len))

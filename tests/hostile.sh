@@ -10,6 +10,20 @@ shim="${4:-}"
 . "$(dirname "$0")/lib.sh"
 spec="$src/examples/rancher-ha.yml"
 
+# a sanitizer build needs its runtime first in the preload list
+preload="$shim"
+if [ -n "$shim" ]; then
+    asan="$(ldd "$rhc" | grep -o '/[^ ]*libasan[^ ]*' || true)"
+    [ -z "$asan" ] || preload="$asan $shim"
+fi
+
+no_temp_left() {
+    if ls -a "$1" | grep -q 'rhc-tmp\|rhc-old'; then
+        ls -la "$1" >&2
+        fail "temporary directory left behind ($2)"
+    fi
+}
+
 case "$case_name" in
 huge-scalar)
     # 100 MB: over the 64 MiB input cap, refused before parsing.
@@ -26,10 +40,6 @@ huge-scalar)
 full-disk)
     "$rhc" build "$spec" -o "$tmp/out" >/dev/null
     before="$(cat "$tmp/out/MANIFEST")"
-    # a sanitizer build needs its runtime first in the preload list
-    preload="$shim"
-    asan="$(ldd "$rhc" | grep -o '/[^ ]*libasan[^ ]*' || true)"
-    [ -z "$asan" ] || preload="$asan $shim"
     for budget in 0 100 5000; do
         rc=0
         LD_PRELOAD="$preload" RHC_FAULT_WRITE_BUDGET=$budget "$rhc" build "$spec" -o "$tmp/out" 2>"$tmp/err" >/dev/null || rc=$?
@@ -64,6 +74,101 @@ secret)
     "$rhc" verify --format json "$tmp/out" >>"$tmp/log" 2>&1 || true
     grep -q 'RANCHER_BOOTSTRAP_PASSWORD' "$tmp/out/helm.sh" || fail "helm.sh does not read the variable (test is vacuous)"
     ! grep -rq "$canary" "$tmp/out" "$tmp/log" || fail "the secret appears in the output or a log"
+    ;;
+swap-race)
+    # the ownership test again at the swap: a directory put at DIR during the
+    # build is not rhc's, so it goes back, untouched, and the build fails (3)
+    "$rhc" build "$spec" -o "$tmp/out" >/dev/null
+    rc=0
+    LD_PRELOAD="$preload" RHC_FAULT_BEFORE_SWAP="rm -rf '$tmp/out' && mkdir '$tmp/out' && echo mine >'$tmp/out/precious'" \
+        "$rhc" build "$spec" -o "$tmp/out" 2>"$tmp/err" >/dev/null || rc=$?
+    [ "$rc" -eq 3 ] || { cat "$tmp/err"; fail "exit $rc when DIR was replaced during the build, expected 3"; }
+    grep -q "was replaced during the build by a directory rhc did not make (no rhc MANIFEST)" "$tmp/err" ||
+        { cat "$tmp/err"; fail "no clear message"; }
+    [ "$(cat "$tmp/out/precious")" = mine ] && [ "$(ls "$tmp/out")" = precious ] || fail "the user's directory was not put back intact"
+    no_temp_left "$tmp" swap-race
+    # with --force it is replaced, as asked
+    LD_PRELOAD="$preload" RHC_FAULT_BEFORE_SWAP="rm -rf '$tmp/out' && mkdir '$tmp/out' && echo mine >'$tmp/out/precious'" \
+        "$rhc" build "$spec" -o "$tmp/out" --force >/dev/null
+    [ -f "$tmp/out/MANIFEST" ] && [ ! -e "$tmp/out/precious" ] || fail "--force did not replace it"
+    no_temp_left "$tmp" swap-race-force
+    ;;
+signals)
+    # interrupted half way: the temp directory goes, the old output stays
+    "$rhc" build "$spec" -o "$tmp/out" >/dev/null
+    before="$(cat "$tmp/out/MANIFEST")"
+    for sig in 1 2 15; do
+        rc=0
+        LD_PRELOAD="$preload" RHC_FAULT_WRITE_BUDGET=3000 RHC_FAULT_SIGNAL=$sig "$rhc" build "$spec" -o "$tmp/out" \
+            >/dev/null 2>"$tmp/err" || rc=$?
+        [ "$rc" -eq $((128 + sig)) ] || { cat "$tmp/err"; fail "exit $rc on signal $sig, expected $((128 + sig))"; }
+        [ "$(cat "$tmp/out/MANIFEST")" = "$before" ] || fail "the old output changed (signal $sig)"
+        no_temp_left "$tmp" "signal $sig"
+    done
+    ;;
+stale-temp)
+    # a build killed outright leaves DIR.rhc-tmp-PID; the next build removes
+    # it when that process is gone, and never one of a live process
+    sh -c 'echo $$ >"$1"' sh "$tmp/pid"
+    dead="$(cat "$tmp/pid")"
+    mkdir -p "$tmp/out.rhc-tmp-$dead/patches" "$tmp/out.rhc-tmp-1" "$tmp/other.rhc-tmp-$dead"
+    head -c 100000 /dev/zero >"$tmp/out.rhc-tmp-$dead/patches/big"
+    "$rhc" build "$spec" -o "$tmp/out" >/dev/null
+    [ ! -e "$tmp/out.rhc-tmp-$dead" ] || fail "a dead build's temp directory is still there"
+    [ -d "$tmp/out.rhc-tmp-1" ] || fail "the temp directory of a live process (pid 1) was removed"
+    [ -d "$tmp/other.rhc-tmp-$dead" ] || fail "a temp directory of another output was removed"
+    ;;
+long-path)
+    # -o near PATH_MAX: the temp name would be cut short by a fixed buffer
+    # and name a neighbour; rhc says the path is too long and touches nothing
+    mkdir "$tmp/d"
+    prefix="$tmp/d/"
+    pad="$(python3 -c 'import sys; print("./" * ((4090 - len(sys.argv[1]) - 3) // 2), end="")' "$prefix")"
+    dir="${prefix}${pad}out"
+    echo keep >"$tmp/d/out.rhc-"
+    echo keep >"$tmp/d/out.rhc-t"
+    rc=0
+    "$rhc" build "$spec" -o "$dir" 2>"$tmp/err" >/dev/null || rc=$?
+    [ "$rc" -eq 3 ] || { cat "$tmp/err"; fail "exit $rc for a ${#dir}-byte -o, expected 3"; }
+    grep -q "File name too long" "$tmp/err" || { cat "$tmp/err"; fail "the error does not say the name is too long"; }
+    [ "$(cat "$tmp/d/out.rhc-")" = keep ] && [ "$(cat "$tmp/d/out.rhc-t")" = keep ] || fail "a neighbour file was touched"
+    [ "$(ls "$tmp/d" | wc -l)" -eq 2 ] || { ls -la "$tmp/d"; fail "something was created"; }
+    ;;
+umask)
+    # modes whatever the umask: directories 0755, files 0644, scripts 0755
+    for m in 077 777 000; do
+        rm -rf "$tmp/out"
+        (umask "$m" && "$rhc" build "$src/testdata/golden/current/spec.yml" -o "$tmp/out" >/dev/null)
+        got="$(cd "$tmp/out" && find . -mindepth 1 -printf '%m %y %p\n' | sort -k3)"
+        bad="$(printf '%s\n' "$got" | awk '($2 == "d" && $1 != "755") || ($2 == "f" && $3 ~ /\.sh$/ && $1 != "755") || ($2 == "f" && $3 !~ /\.sh$/ && $1 != "644")')"
+        [ -z "$bad" ] || { printf '%s\n' "$got"; fail "umask $m: wrong modes: $bad"; }
+        (umask "$m" && "$rhc" verify --require-tools "$tmp/out" >"$tmp/log" 2>&1) || { cat "$tmp/log"; fail "umask $m: verify fails"; }
+    done
+    ;;
+fifo)
+    # a FIFO where rhc reads must never block it: MANIFEST in -o (build), an
+    # artefact under --check
+    mkdir "$tmp/out"
+    mkfifo "$tmp/out/MANIFEST"
+    rc=0
+    timeout 20 "$rhc" build "$spec" -o "$tmp/out" 2>"$tmp/err" >/dev/null || rc=$?
+    [ "$rc" -eq 3 ] || { cat "$tmp/err"; fail "exit $rc for a FIFO MANIFEST, expected 3"; }
+    grep -q "MANIFEST is not a regular file" "$tmp/err" || { cat "$tmp/err"; fail "the error does not say MANIFEST is not a regular file"; }
+    rm -rf "$tmp/out"
+    "$rhc" build "$spec" -o "$tmp/out" >/dev/null
+    rm "$tmp/out/nginx.conf" && mkfifo "$tmp/out/nginx.conf"
+    rc=0
+    timeout 20 "$rhc" build "$spec" -o "$tmp/out" --check 2>"$tmp/err" >/dev/null || rc=$?
+    [ "$rc" -eq 1 ] || { cat "$tmp/err"; fail "exit $rc for a FIFO artefact under --check, expected 1"; }
+    grep -q "nginx.conf: error: not a regular file" "$tmp/err" || { cat "$tmp/err"; fail "--check does not name the FIFO"; }
+    ;;
+empty-output)
+    # -o "" is a usage error (2), before anything is rendered or created
+    mkdir "$tmp/cwd" && cd "$tmp/cwd"
+    rc=0
+    "$rhc" build "$spec" -o "" 2>"$tmp/err" >/dev/null || rc=$?
+    [ "$rc" -eq 2 ] || { cat "$tmp/err"; fail "exit $rc for -o \"\", expected 2"; }
+    [ -z "$(ls -A "$tmp/cwd" "$tmp" | grep rhc-tmp || true)" ] || fail "something was created"
     ;;
 *)
     fail "unknown case $case_name"
