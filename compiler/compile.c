@@ -83,7 +83,8 @@ struct val *compile_check(struct arena *a, const char *file, const char *data, s
 	 * copies what it keeps. */
 	struct arena tree = {0};
 	struct item_typer typer = {schema, a, file, d};
-	struct load_stream stream = {want_items, type_item, &typer};
+	struct load_stream stream = {want_items, type_item, &typer, LOAD_MAX_ITEMS, LOAD_MAX_STREAMED_ITEMS,
+				     LOAD_MAX_KEYS};
 	struct node *doc = load_yaml_stream(&tree, file, data, len, d, &stream);
 	struct val *spec = doc ? check_tree(schema, a, file, doc, d) : NULL;
 	arena_free(&tree);

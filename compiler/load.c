@@ -388,8 +388,8 @@ static bool build_tree(struct tree *t, struct arena *a, const char *file, const 
 		 * scanner gives up: those reports go with its tree (whose nodes
 		 * stay in A, unused). */
 		struct diags_mark mark = diags_mark(d);
-		if (load_fast(t, data, len))
-			return true;
+		if (load_fast(t, data, len) || t->refused)
+			return true; /* a limit is final: libfyaml would only read as far */
 		tree_finish(t);
 		diags_rollback(d, mark);
 		tree_init(t, a, file, d, stream);

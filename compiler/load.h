@@ -9,6 +9,11 @@
 
 #define LOAD_MAX_BYTES ((size_t)64 << 20) /* 64 MiB */
 #define LOAD_MAX_DEPTH 32
+/* A spec's lists and mappings, refused as read (the schema's own limits are
+ * far lower: 64 ports, 100,000 nodes, a few dozen keys per object). */
+#define LOAD_MAX_ITEMS 10000
+#define LOAD_MAX_STREAMED_ITEMS 200000
+#define LOAD_MAX_KEYS 1000
 
 struct val;
 
@@ -22,6 +27,12 @@ struct load_stream {
 	void (*item)(void *ctx, const void *state, struct node *seq, const char *key, size_t index,
 		     const struct node *item);
 	void *ctx;
+	/* Refused as the loader goes (0: no limit), so a 40 MB list or millions
+	 * of keys cost neither time nor memory: items of a sequence whose items
+	 * are kept, of one whose items are streamed, and keys of one mapping. */
+	size_t max_items;
+	size_t max_streamed_items;
+	size_t max_keys;
 };
 
 /* Parses DATA (LEN bytes) named FILE into a tree allocated in A. Returns the

@@ -1,5 +1,6 @@
 #include "tree.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void tree_init(struct tree *t, struct arena *a, const char *file, struct diags *d,
@@ -59,6 +60,24 @@ static void maybe_stream(struct tree *t, struct node *seq)
 		t->streamed = seq;
 }
 
+/* The stream's limits (load.h), checked as each item or key arrives. */
+static bool within_limits(struct tree *t, const struct node *parent)
+{
+	const struct load_stream *s = t->stream;
+	if (!s)
+		return true;
+	size_t max = parent->kind == NODE_MAP ? s->max_keys : parent == t->streamed ? s->max_streamed_items : s->max_items;
+	if (!max || parent->count <= max)
+		return true;
+	char msg[200];
+	snprintf(msg, sizeof(msg), "%.64s%sa %s of more than %zu %s; refused as it is read",
+		 parent->key ? parent->key->text : "", parent->key ? ": " : "", parent->kind == NODE_MAP ? "mapping" : "list",
+		 max, parent->kind == NODE_MAP ? "keys" : "items");
+	tree_error(t, parent->line, parent->col, msg);
+	t->refused = true;
+	return false;
+}
+
 /* Places a new node under the current container. Mapping keys must be scalars. */
 static bool attach(struct tree *t, struct node *n, int line, int col)
 {
@@ -88,7 +107,7 @@ static bool attach(struct tree *t, struct node *n, int line, int col)
 		t->pending_key = NULL;
 	}
 	node_append(parent, n);
-	return true;
+	return within_limits(t, parent);
 }
 
 /* An item of the streamed sequence is complete: hand it over, drop it. */

@@ -28,6 +28,7 @@ struct tree {
 	const void *stream_state; /* what stream->want returned for it */
 	struct node last_item; /* where the streamed sequence's last item was */
 	bool failed;
+	bool refused; /* a load_stream limit: final, whichever front end read it */
 };
 
 void tree_init(struct tree *t, struct arena *a, const char *file, struct diags *d,

@@ -131,7 +131,7 @@ static void load_streamed(const char *data, size_t size, enum load_front front, 
 	struct arena a = {0};
 	struct diags d = {0};
 	struct recorder r = {.d = &d};
-	struct load_stream stream = {want_all, record_item, &r};
+	struct load_stream stream = {.want = want_all, .item = record_item, .ctx = &r};
 	struct node *root = load_yaml_front(&a, "t.yml", data, size, &d, &stream, front);
 	buf_printf(out, "root %d, %zu errors, %zu warnings\n", root != NULL, d.errors, d.warnings);
 	for (const struct node *v = root ? root->first : NULL; v; v = v->next) {

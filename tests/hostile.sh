@@ -162,6 +162,39 @@ fifo)
     [ "$rc" -eq 1 ] || { cat "$tmp/err"; fail "exit $rc for a FIFO artefact under --check, expected 1"; }
     grep -q "nginx.conf: error: not a regular file" "$tmp/err" || { cat "$tmp/err"; fail "--check does not name the FIFO"; }
     ;;
+huge-flow|many-ports|many-keys|many-nodes)
+    # refused as the loader goes: under 100 MB whatever the input (measured
+    # by /usr/bin/time), and quickly (the README's numbers are from an idle
+    # machine; 5 s here leaves room for a loaded one)
+    python3 - "$case_name" "$tmp/in.yml" <<'PY'
+import sys
+case, path = sys.argv[1], sys.argv[2]
+head = "apiVersion: rhc/v1\nname: x\n"
+with open(path, "w") as f:
+    if case == "huge-flow":
+        f.write(head + "nodes: [" + "a, " * (20 * 1000 * 1000) + "a]\n")
+    elif case == "many-ports":
+        f.write(head + "loadBalancer:\n  address: 10.0.0.1\n  ports: [" + "1," * (20 * 1000 * 1000) + "1]\n")
+    elif case == "many-keys":
+        f.write(head + "".join("k%d: 1\n" % i for i in range(5500000)))
+    else:
+        f.write(head + "nodes: [" + "{name: a, address: 10.0.0.1}, " * 250000 + "{}]\n")
+PY
+    rc=0
+    /usr/bin/time -v "$rhc" check "$tmp/in.yml" 2>"$tmp/err" >/dev/null || rc=$?
+    [ "$rc" -eq 1 ] || { tail -30 "$tmp/err"; fail "exit $rc, expected 1"; }
+    kb="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/err")"
+    wall="$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tmp/err")"
+    echo "$case_name: $kb KB, $wall"
+    [ "$kb" -lt 102400 ] || fail "$case_name used $kb KB (limit 100 MB)"
+    python3 -c 'import sys; m, s = sys.argv[1].split(":")[-2:]; sys.exit(0 if int(m) * 60 + float(s) < 5 else 1)' "$wall" ||
+        fail "$case_name took $wall"
+    case "$case_name" in
+    many-ports) grep -q "ports: a list of more than 10000 items; refused as it is read" "$tmp/err" || fail "no limit message" ;;
+    many-keys) grep -q "in.yml:1:1: error: a mapping of more than 1000 keys; refused as it is read" "$tmp/err" || fail "no limit message" ;;
+    many-nodes) grep -q "nodes: a list of more than 200000 items; refused as it is read" "$tmp/err" || fail "no limit message" ;;
+    esac
+    ;;
 empty-output)
     # -o "" is a usage error (2), before anything is rendered or created
     mkdir "$tmp/cwd" && cd "$tmp/cwd"

@@ -314,7 +314,7 @@ static void test_fallback_after_stream(void **state)
 	/* a diagnostic from before the load stays */
 	diags_warning(&d, (struct loc){"t.yml", 0, 0}, NULL, "before");
 	struct typer t = {.d = &d};
-	struct load_stream stream = {want_nodes, type_item, &t};
+	struct load_stream stream = {.want = want_nodes, .item = type_item, .ctx = &t};
 	const struct node *root = load_yaml_stream(&a, "t.yml", S(yaml), &d, &stream);
 	assert_non_null(root);
 	/* four items reported by the scanner's run, then four by libfyaml's */
