@@ -189,12 +189,14 @@ static void check_namespace(struct round *rd, const char *ns)
 		failed_get(rd, "cluster-namespace", what, &ans);
 		return;
 	}
+	/* "exist and are Active": a namespace being deleted (Terminating), or
+	 * an answer without a phase, is not */
 	const char *phase = kube_path_str(ans.obj, "status.phase");
-	if (phase && strcmp(phase, "Active"))
-		not_ready(rd, "cluster-namespace", arena_printf(&rd->a, "%s %s", what, phase),
-			  "%s: expected Active; found %s", what, phase);
+	if (!phase || strcmp(phase, "Active"))
+		not_ready(rd, "cluster-namespace", arena_printf(&rd->a, "%s %s", what, phase ? phase : "without a phase"),
+			  "%s: expected Active; found %s", what, phase ? phase : "no status.phase");
 	else
-		pass(rd, "cluster-namespace", "%s exists (%s)", what, phase ? phase : "no phase");
+		pass(rd, "cluster-namespace", "%s exists (Active)", what);
 }
 
 /* A Deployment Available with at least WANT ready replicas (0: its own
@@ -489,10 +491,29 @@ static void run_round(struct round *rd)
 	check_ping(rd);
 }
 
+/* A line for stderr: the credentials redacted, control characters escaped
+ * (a header from the server may carry both). */
+static void print_clean(const char *const *secrets, const char *prefix, const char *text)
+{
+	char *clean = report_redact(text, secrets);
+	struct buf b = {0};
+	buf_puts(&b, prefix);
+	report_escape(&b, clean);
+	buf_putc(&b, '\n');
+	fwrite(b.data, 1, b.len, stderr);
+	buf_free(&b);
+	free(clean);
+}
+
 static void trace_line(void *ctx, char kind, const char *line, size_t len)
 {
-	(void)ctx;
-	fprintf(stderr, "%c %.*s\n", kind, (int)len, line);
+	const char *const *secrets = ctx;
+	char *text = strndup(line, len);
+	char prefix[3] = {kind, ' ', '\0'};
+	if (!text)
+		abort();
+	print_clean(secrets, prefix, text);
+	free(text);
 }
 
 static void copy_report(const struct report *from, struct report *to)
@@ -571,8 +592,13 @@ static void poll_cluster(const struct round *proto, struct report *r)
 			return;
 		}
 		int nap = backoff < left ? backoff : (int)left;
-		fprintf(stderr, "rhc verify --cluster: not ready after %ld s of %d s: %s; next check in %d s\n",
-			now_s() - start, proto->opt->wait_s, rd.pending.data ? rd.pending.data : "failures above", nap);
+		char *line = NULL;
+		if (asprintf(&line, "rhc verify --cluster: not ready after %ld s of %d s: %s; next check in %d s",
+			     now_s() - start, proto->opt->wait_s, rd.pending.data ? rd.pending.data : "failures above",
+			     nap) < 0)
+			abort();
+		print_clean(proto->client.trace_ctx, "", line);
+		free(line);
 		round_free(&rd);
 		sleep((unsigned)nap);
 		backoff = backoff * 2 > BACKOFF_MAX_S ? BACKOFF_MAX_S : backoff * 2;
@@ -602,6 +628,7 @@ int verify_cluster(const char *dir, const struct verify_options *opt, struct rep
 		arena_free(&a);
 		return 0;
 	}
+	const char *const *secrets = kube_secrets(&auth, &a);
 	report_add(r, CHECK_PASS, "kubeconfig", auth.file, 0, "context '%s': cluster '%s' at %s, user '%s' with %s%s",
 		   auth.context, auth.cluster, auth.server, auth.user ? auth.user : "", auth.via,
 		   auth.insecure ? " (server certificate NOT verified: insecure-skip-tls-verify)" : "");
@@ -610,9 +637,13 @@ int verify_cluster(const char *dir, const struct verify_options *opt, struct rep
 		.spec = spec,
 		.view = view,
 		.auth = &auth,
-		.client = {.auth = &auth, .trace = opt->verbose ? trace_line : NULL},
+		.client = {.auth = &auth, .trace = opt->verbose ? trace_line : NULL, .trace_ctx = (void *)secrets},
 	};
+	size_t from = r->count;
 	poll_cluster(&proto, r);
+	/* whatever a server sent back (a Status message, a condition) may echo
+	 * the credentials: nothing reaches the report with them */
+	report_redact_from(r, from, secrets);
 	kube_auth_free(&auth);
 	arena_free(&a);
 	return 0;

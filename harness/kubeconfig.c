@@ -752,3 +752,38 @@ void kube_auth_free(struct kube_auth *auth)
 	free(auth->via);
 	memset(auth, 0, sizeof(*auth));
 }
+
+const char *const *kube_secrets(const struct kube_auth *auth, struct arena *a)
+{
+	size_t lines = 0;
+	for (size_t i = 0; auth->key.data && i < auth->key.len; i++)
+		lines += auth->key.data[i] == '\n';
+	const char **v = arena_alloc(a, (lines + 8) * sizeof(*v));
+	size_t n = 0;
+	struct buf b = {0};
+	if (auth->token)
+		v[n++] = auth->token;
+	if (auth->password) {
+		v[n++] = auth->password;
+		char *pair = arena_printf(a, "%s:%s", auth->username ? auth->username : "", auth->password);
+		base64_encode(&b, pair, strlen(pair));
+		v[n++] = arena_strndup(a, b.data ? b.data : "", b.len);
+		explicit_bzero(pair, strlen(pair));
+		buf_free(&b);
+	}
+	if (auth->key.data) {
+		v[n++] = arena_strndup(a, auth->key.data, auth->key.len);
+		base64_encode(&b, auth->key.data, auth->key.len);
+		v[n++] = arena_strndup(a, b.data ? b.data : "", b.len);
+		buf_free(&b);
+		for (const char *p = auth->key.data, *end = p + auth->key.len; p < end;) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			if (len >= 16 && strncmp(p, "-----", 5))
+				v[n++] = arena_strndup(a, p, len);
+			p += len + 1;
+		}
+	}
+	v[n] = NULL;
+	return v;
+}

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "arena.h"
 #include "readfile.h"
 
 #include "node.h"
@@ -49,6 +50,11 @@ struct kube_select {
 int kubeconfig_resolve(const struct kube_select *sel, struct kube_auth *auth, char *err,
 		       size_t errlen);
 void kube_auth_free(struct kube_auth *auth);
+
+/* The strings of AUTH no output may carry, NULL-ended, for report_redact:
+ * the token, the password and user:password in base64 (a Basic header), the
+ * client key whole, in base64, and line by line. Allocated in A. */
+const char *const *kube_secrets(const struct kube_auth *auth, struct arena *a);
 
 /* The text of scalar member KEY, or NULL when absent, null or not a scalar. */
 const char *kube_scalar(const struct node *map, const char *key);

@@ -1,11 +1,15 @@
 #include "report.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "escape.h"
+
+#define REPORT_MAX_MESSAGE 4000
 
 static char *dup_or_null(const char *s)
 {
@@ -34,6 +38,18 @@ void report_add(struct report *r, enum check_status status, const char *name, co
 	if (vasprintf(&msg, fmt, ap) < 0)
 		abort();
 	va_end(ap);
+	size_t len = strlen(msg);
+	if (len > REPORT_MAX_MESSAGE) {
+		/* a 10 MB line from a file is named, not echoed */
+		size_t keep = REPORT_MAX_MESSAGE;
+		while (keep > 0 && ((unsigned char)msg[keep] & 0xC0) == 0x80)
+			keep--; /* not inside a UTF-8 sequence */
+		char *cut = NULL;
+		if (asprintf(&cut, "%.*s... (%zu more bytes)", (int)keep, msg, len - keep) < 0)
+			abort();
+		free(msg);
+		msg = cut;
+	}
 	r->items[r->count++] = (struct check){status, dup_or_null(name), dup_or_null(file), line, msg};
 	if (status == CHECK_PASS)
 		r->passed++;
@@ -48,16 +64,54 @@ static const char *status_word(enum check_status s)
 	return s == CHECK_PASS ? "PASS" : s == CHECK_FAIL ? "FAIL" : "SKIP";
 }
 
+void report_escape(struct buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t run = 0;
+		/* printable ASCII and well-formed UTF-8 beyond the C1 block go as they are */
+		while (p[run] >= 0x20 && p[run] < 0x7f)
+			run++;
+		if (run) {
+			buf_put(out, (const char *)p, run);
+			p += run;
+			continue;
+		}
+		unsigned char c = *p;
+		size_t n = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+		bool ok = n > 0 && !(c == 0xC2 && p[1] < 0xA0); /* U+0080..U+009F: C1 controls */
+		for (size_t k = 1; ok && k < n; k++)
+			ok = (p[k] & 0xC0) == 0x80;
+		if (ok) {
+			buf_put(out, (const char *)p, n);
+			p += n;
+		} else if (c == '\n') {
+			buf_puts(out, "\\n"), p++;
+		} else if (c == '\r') {
+			buf_puts(out, "\\r"), p++;
+		} else if (c == '\t') {
+			buf_puts(out, "\\t"), p++;
+		} else {
+			buf_printf(out, "\\x%02x", c), p++;
+		}
+	}
+}
+
 void report_format_text(const struct report *r, struct buf *out)
 {
 	for (size_t i = 0; i < r->count; i++) {
 		const struct check *c = &r->items[i];
-		buf_printf(out, "%s %s: ", status_word(c->status), c->name);
-		if (c->file && c->line)
-			buf_printf(out, "%s:%d: ", c->file, c->line);
-		else if (c->file)
-			buf_printf(out, "%s: ", c->file);
-		buf_printf(out, "%s\n", c->message);
+		buf_printf(out, "%s ", status_word(c->status));
+		report_escape(out, c->name);
+		buf_puts(out, ": ");
+		if (c->file) {
+			report_escape(out, c->file);
+			if (c->line)
+				buf_printf(out, ":%d", c->line);
+			buf_puts(out, ": ");
+		}
+		report_escape(out, c->message);
+		buf_putc(out, '\n');
 	}
 	buf_printf(out, "verify: %zu passed, %zu failed, %zu skipped\n", r->passed, r->failed,
 		   r->skipped);
@@ -99,4 +153,69 @@ void report_free(struct report *r)
 	}
 	free(r->items);
 	*r = (struct report){0};
+}
+
+/* Replaces the credential after each "Bearer " / "Basic " with <redacted>. */
+static void redact_schemes(struct buf *b)
+{
+	static const char *const schemes[] = {"Bearer ", "Basic "};
+	for (size_t k = 0; k < 2; k++) {
+		size_t n = strlen(schemes[k]);
+		for (size_t i = 0; b->data && i + n <= b->len; i++) {
+			if (strncasecmp(b->data + i, schemes[k], n))
+				continue;
+			/* a credential is token68 (RFC 7235), at least 8 long; an
+			 * auth-param (realm="...") is not one */
+			size_t start = i + n, end = start;
+			while (end < b->len && (isalnum((unsigned char)b->data[end]) || strchr("-._~+/", b->data[end])))
+				end++;
+			while (end < b->len && b->data[end] == '=')
+				end++;
+			if (end - start < 8 || (end < b->len && b->data[end] == '"'))
+				continue;
+			struct buf t = {0};
+			buf_put(&t, b->data, start);
+			buf_puts(&t, "<redacted>");
+			buf_put(&t, b->data + end, b->len - end);
+			buf_free(b);
+			*b = t;
+			i = start + 9;
+		}
+	}
+}
+
+char *report_redact(const char *s, const char *const *secrets)
+{
+	struct buf b = {0};
+	buf_puts(&b, s);
+	for (const char *const *sec = secrets; sec && *sec; sec++) {
+		size_t n = strlen(*sec);
+		if (n < 4) /* too short to tell from ordinary text */
+			continue;
+		for (char *hit; b.data && (hit = strstr(b.data, *sec));) {
+			struct buf t = {0};
+			buf_put(&t, b.data, (size_t)(hit - b.data));
+			buf_puts(&t, "<redacted>");
+			buf_puts(&t, hit + n);
+			explicit_bzero(b.data, b.len);
+			buf_free(&b);
+			b = t;
+		}
+	}
+	redact_schemes(&b);
+	size_t len;
+	char *out = buf_take(&b, &len);
+	if (!out && !(out = strdup("")))
+		abort();
+	return out;
+}
+
+void report_redact_from(struct report *r, size_t from, const char *const *secrets)
+{
+	for (size_t i = from; i < r->count; i++) {
+		char *clean = report_redact(r->items[i].message, secrets);
+		explicit_bzero(r->items[i].message, strlen(r->items[i].message));
+		free(r->items[i].message);
+		r->items[i].message = clean;
+	}
 }

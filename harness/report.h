@@ -25,9 +25,21 @@ struct report {
 
 void report_add(struct report *r, enum check_status status, const char *name, const char *file,
 		int line, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-/* "PASS name: file:line: message" lines, then "N passed, N failed, N skipped". */
+/* "PASS name: file:line: message" lines, then "N passed, N failed, N skipped";
+ * every field escaped (report_escape), so each check is one line. */
 void report_format_text(const struct report *r, struct buf *out);
 void report_format_json(const struct report *r, struct buf *out);
 void report_free(struct report *r);
+
+/* A copy of S (malloc) with every occurrence of each string in SECRETS
+ * (NULL-ended; NULL or empty entries skipped) and any credential after
+ * "Bearer " or "Basic " replaced by <redacted>. */
+char *report_redact(const char *s, const char *const *secrets);
+/* report_redact on the message of every check from index FROM on. */
+void report_redact_from(struct report *r, size_t from, const char *const *secrets);
+/* Appends S to OUT with control characters, newlines and C1 controls
+ * escaped (\n, \x1b, ...): text from a server or a file can never start a
+ * line of its own or move the cursor in a terminal. */
+void report_escape(struct buf *out, const char *s);
 
 #endif

@@ -123,6 +123,23 @@ CASES = {
         HEALTHY[8]]),
     "ping": dict(server="healthy", ping=True, rc=0, out=[
         r"^PASS cluster-ping: https://rancher\.example\.com/ping through 127\.\d+\.\d+\.\d+:443 answers pong$"]),
+    # issue 12: what a server sends is never trusted into the report
+    "echo-401-token": dict(server="echo-401", user="token", args=["--verbose"], rc=1, out=[
+        r"^FAIL cluster-api: API: 401 Unauthorized: .*rejected Authorization: Bearer <redacted>"],
+        err=[r"^< WWW-Authenticate: Bearer realm=\"k8s\", error=\"Bearer <redacted>\"$", r"^> Authorization: <redacted>$"]),
+    "echo-403-token": dict(server="echo-403", user="token", args=["--verbose"], rc=1, out=[
+        r"^FAIL cluster-api: API: 403 Forbidden: rejected Authorization: Bearer <redacted>"],
+        err=[r"^< WWW-Authenticate: .*<redacted>"]),
+    "echo-401-basic": dict(server="echo-401", user="basic", args=["--verbose"], rc=1, out=[
+        r"^FAIL cluster-api: API: 401 Unauthorized: .*rejected Authorization: Basic <redacted>"]),
+    "forged-lines": dict(user="token", rc=1, out=[
+        r"^FAIL cluster-namespace: namespace cattle-system: 403 Forbidden: denied\\nPASS cluster-api: forged line\\r\\x1b\[2K\\x1b\[1A\\x07$"],
+        absent=[r"^PASS cluster-api: forged", r"\x1b", r"\r"]),
+    "namespace-terminating": dict(rc=1, out=[
+        r"^FAIL cluster-namespace: namespace cattle-system: expected Active; found Terminating$"]),
+    "namespace-no-phase": dict(rc=1, out=[
+        r"^FAIL cluster-namespace: namespace cattle-system: expected Active; found no status\.phase$"],
+        absent=[r"^PASS cluster-namespace"]),
 }
 
 
@@ -232,7 +249,7 @@ def write_kubeconfigs(d, case, port, env):
 
 
 def secrets(d):
-    out = [TOKEN, WRONG_TOKEN, b64file(f"{d}/client.key")]
+    out = [TOKEN, WRONG_TOKEN, b64file(f"{d}/client.key"), base64.b64encode(("admin:" + TOKEN).encode()).decode()]
     with open(f"{d}/client.key") as f:
         out += [l for l in f.read().splitlines() if l and not l.startswith("-----")]
     return out

@@ -40,7 +40,16 @@ SCENARIOS = {
     "wait": {"ready_after": 2},
     "rancher-2.4": {"rancher_version": "v2.4.8", "agents": True},
     "version-skew": {"git_version": "v1.31.1"},
+    # hostile servers (issue 12): credentials echoed back, forged report
+    # lines, a namespace that exists but is not Active
+    "echo-401": {"echo": 401},
+    "echo-403": {"echo": 403},
+    "forged-lines": {"forge": True},
+    "namespace-terminating": {"ns_phase": "Terminating"},
+    "namespace-no-phase": {"ns_phase": None},
 }
+
+FORGED = "denied\nPASS cluster-api: forged line\r\x1b[2K\x1b[1A\x07"
 
 
 def meta(name, namespace=None, labels=None, annotations=None, generation=None):
@@ -73,10 +82,10 @@ def version(sc):
             "platform": "linux/amd64"}
 
 
-def namespace(name):
+def namespace(name, phase="Active"):
     return {"kind": "Namespace", "apiVersion": "v1",
             "metadata": meta(name, labels={"kubernetes.io/metadata.name": name}),
-            "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}}
+            "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": phase} if phase else {}}
 
 
 def conditions(available, rs):
@@ -165,8 +174,8 @@ class Cluster:
         chart = "rancher-" + rv[1:]
         objs = {
             "/version": version(sc),
-            "/api/v1/namespaces/cattle-system": namespace("cattle-system"),
-            "/api/v1/namespaces/cert-manager": namespace("cert-manager"),
+            "/api/v1/namespaces/cattle-system": namespace("cattle-system", sc.get("ns_phase", "Active")),
+            "/api/v1/namespaces/cert-manager": namespace("cert-manager", sc.get("ns_phase", "Active")),
             "/apis/networking.k8s.io/v1/namespaces/cattle-system/ingresses/rancher":
                 ingress(sc.get("ingress_host", HOST)),
             "/apis/apps/v1/namespaces/cattle-system/deployments/rancher":
@@ -218,9 +227,11 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         sys.stderr.write("standin: " + (fmt % args) + "\n")
 
-    def send_json(self, code, obj, truncate=False):
+    def send_json(self, code, obj, truncate=False, headers=()):
         body = json.dumps(obj).encode()
         self.send_response(code)
+        for k, v in headers:
+            self.send_header(k, v)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -260,6 +271,17 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(401, status_obj(401, "Unauthorized", "Unauthorized"))
             return
         path = self.path.split("?")[0]
+        if sc.get("echo"):
+            # a server (or a proxy) that repeats the credentials it was sent
+            auth = self.headers.get("Authorization", "")
+            code = sc["echo"]
+            self.send_json(code, status_obj(code, "Unauthorized" if code == 401 else "Forbidden",
+                                            "rejected Authorization: %s (from %s)" % (auth, user)),
+                           headers=[("WWW-Authenticate", 'Bearer realm="k8s", error="%s"' % auth)])
+            return
+        if sc.get("forge") and path != "/version":
+            self.send_json(403, status_obj(403, "Forbidden", FORGED))
+            return
         if sc.get("html") == path:
             body = b"<html><head><title>Sign in</title></head><body>proxy login</body></html>\n"
             self.send_response(200)
