@@ -157,12 +157,13 @@ static bool run_recorded(struct verify_ctx *c, const struct script *sc, struct c
 		}
 	}
 	struct arena *a = &c->a;
-	const char *ws = c->ws;
-	const char *log = arena_printf(a, "%s/log/%zu", ws, (size_t)(sc - c->scripts));
+	const char *ws = SANDBOX_DIR; /* the workspace, as the script sees it */
+	size_t index = (size_t)(sc - c->scripts);
+	const char *log = arena_printf(a, "%s/log/%zu", c->ws, index);
 	const char *pw_var = val_path_str(c->spec, "rancher.bootstrapPasswordEnv");
 	const char *env[] = {
 		arena_printf(a, "PATH=%s/bin", ws),
-		arena_printf(a, "RHC_RECORD_LOG=%s", log),
+		arena_printf(a, "RHC_RECORD_LOG=%s/log/%zu", ws, index),
 		arena_printf(a, "RHC_SH=%s/bin/sh", ws),
 		arena_printf(a, "BIN=%s/links", ws),
 		arena_printf(a, "TOOLS_DIR=%s/tools", ws),
@@ -188,7 +189,7 @@ static bool run_recorded(struct verify_ctx *c, const struct script *sc, struct c
 		bind[nb++] = allowed[i];
 	}
 	bind[nb] = NULL;
-	struct sandbox box = {.rw_dir = ws, .hide_programs = true, .bind = bind};
+	struct sandbox box = {.rw_dir = c->ws, .read_only = "out", .hide_programs = true, .bind = bind};
 	struct run_opts o = {.cwd = arena_printf(a, "%s/work", ws), .env = env, .timeout_s = 30, .sandbox = &box};
 	struct buf err = {0};
 	int rc = run_capture(argv, &o, NULL, &err);
@@ -432,7 +433,7 @@ static bool make_bin(struct verify_ctx *c)
 		if (mkdir(d, 0755) || chmod(d, 0755))
 			return false;
 	}
-	const char *head = arena_printf(&c->a, "#!%s/bin/sh\n", c->ws);
+	const char *head = "#!" SANDBOX_DIR "/bin/sh\n";
 	for (size_t i = 0; i < sizeof(recorded) / sizeof(recorded[0]); i++)
 		if (!write_text(arena_printf(&c->a, "%s/bin/%s", c->ws, recorded[i]), head, recorder, 0755))
 			return false;

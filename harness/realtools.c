@@ -54,13 +54,15 @@ static void check_nginx(struct verify_ctx *c)
 	}
 	if (access(STREAM_MODULE, R_OK) == 0)
 		fprintf(f, "load_module %s;\n", STREAM_MODULE);
-	fprintf(f, "pid %s/nginx.pid;\ninclude %s/out/nginx.conf;\n", dir, c->ws);
-	bool written = fclose(f) == 0 && chmod(wrapper, 0644) == 0 && sandbox_prepare(dir) == 0;
+	/* paths as nginx sees them: the workspace is SANDBOX_DIR there */
+	fprintf(f, "pid %s/nginx/nginx.pid;\ninclude %s/out/nginx.conf;\n", SANDBOX_DIR, SANDBOX_DIR);
+	bool written = fclose(f) == 0 && chmod(wrapper, 0644) == 0 && sandbox_prepare(c->ws) == 0;
 	char nginx[4096];
 	if (!run_find("nginx", nginx, sizeof(nginx)))
 		snprintf(nginx, sizeof(nginx), "nginx");
-	const char *argv[] = {nginx, "-t", "-q", "-p", dir, "-c", wrapper, "-e", "stderr", NULL};
-	struct sandbox box = {.rw_dir = dir};
+	const char *argv[] = {nginx, "-t", "-q", "-p", SANDBOX_DIR "/nginx", "-c", SANDBOX_DIR "/nginx/wrapper.conf",
+			      "-e", "stderr", NULL};
+	struct sandbox box = {.rw_dir = c->ws, .read_only = "out"};
 	struct run_opts o = {.sandbox = &box, .timeout_s = 30};
 	struct buf err = {0};
 	int rc = written ? run_capture(argv, &o, NULL, &err) : -1;

@@ -43,19 +43,13 @@ static int write_proc(const char *file, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : -1;
 }
 
-/* As root: become nobody for good before anything else, so that inside the
- * namespace "root" is nobody outside it (no signal, ptrace or file of the
- * host's root is within reach). */
+/* The last step as root: nobody for good, so no signal, ptrace or file of
+ * the host's root is within reach. */
 static int drop_root(void)
 {
-	if (geteuid() != 0)
-		return 0;
 	if (setgroups(0, NULL) || setresgid(SANDBOX_UID, SANDBOX_UID, SANDBOX_UID) ||
 	    setresuid(SANDBOX_UID, SANDBOX_UID, SANDBOX_UID))
 		return fail("cannot become uid %d", SANDBOX_UID);
-	/* a changed uid clears "dumpable", which owns /proc/self to root: the
-	 * id maps below could not be written */
-	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	return 0;
 }
 
@@ -84,7 +78,8 @@ static int hide(const char *dir)
 }
 
 /* The file system: every mount read-only, the private directory (cloned
- * before, so it keeps its write access) put back on top. */
+ * first, so it keeps its write access) on top of SANDBOX_DIR, where the
+ * sandbox's user reaches it whatever the directories above it on the host. */
 static int lock_down(const struct sandbox *s)
 {
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
@@ -100,6 +95,8 @@ static int lock_down(const struct sandbox *s)
 			return fail("clone %s", b[0]);
 		nbind++;
 	}
+	/* ports below 1024 for nginx -t's listen 80, in this network namespace only */
+	write_proc("/proc/sys/net/ipv4/ip_unprivileged_port_start", "0");
 	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID};
 	if (mount_setattr(AT_FDCWD, "/", AT_RECURSIVE, &ro, sizeof(ro)))
 		return fail("make / read-only");
@@ -107,13 +104,21 @@ static int lock_down(const struct sandbox *s)
 		for (size_t i = 0; i < sizeof(program_dirs) / sizeof(program_dirs[0]); i++)
 			if (hide(program_dirs[i]))
 				return -1;
-	if (move_mount(rw, "", AT_FDCWD, s->rw_dir, MOVE_MOUNT_F_EMPTY_PATH))
-		return fail("mount %s", s->rw_dir);
+	if (move_mount(rw, "", AT_FDCWD, SANDBOX_DIR, MOVE_MOUNT_F_EMPTY_PATH))
+		return fail("mount %s on %s", s->rw_dir, SANDBOX_DIR);
 	close(rw);
+	if (s->read_only) {
+		/* what is checked stays as it was read: no script rewrites another */
+		char ro_dir[256];
+		snprintf(ro_dir, sizeof(ro_dir), "%s/%s", SANDBOX_DIR, s->read_only);
+		if (mount(ro_dir, ro_dir, NULL, MS_BIND, NULL) ||
+		    mount(NULL, ro_dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID, NULL))
+			return fail("make %s read-only", ro_dir);
+	}
 	size_t i = 0;
 	for (const char *const *b = s->bind; b && b[0] && i < nbind; b += 2, i++) {
-		char target[4096];
-		if ((size_t)snprintf(target, sizeof(target), "%s/bin/%s", s->rw_dir, b[1]) >= sizeof(target)) {
+		char target[256];
+		if ((size_t)snprintf(target, sizeof(target), "%s/bin/%s", SANDBOX_DIR, b[1]) >= sizeof(target)) {
 			errno = ENAMETOOLONG;
 			return fail("bind %s", b[1]);
 		}
@@ -126,16 +131,16 @@ static int lock_down(const struct sandbox *s)
 
 int sandbox_enter(const struct sandbox *s)
 {
-	if (drop_root())
-		return -1;
-	if (access(s->rw_dir, W_OK | X_OK))
-		return fail("%s is out of reach of uid %u; as root, set TMPDIR to a directory every user can enter "
-			    "(such as /tmp)", s->rw_dir, (unsigned)geteuid());
+	/* Root needs no user namespace to set up the mounts, and ends as nobody
+	 * with no capability at all; anyone else gets the capabilities for the
+	 * setup from a user namespace of their own, and keeps nothing outside it. */
+	bool root = geteuid() == 0;
+	int flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS))
+	if (unshare(root ? flags : flags | CLONE_NEWUSER))
 		return fail("new namespaces");
-	if (map_ids(uid, gid) || lock_down(s))
+	if ((!root && map_ids(uid, gid)) || lock_down(s))
 		return -1;
 	/* The first child is PID 1 of the new namespace: when it ends, the
 	 * kernel kills whatever it left behind (no orphan outlives the check). */
@@ -152,6 +157,8 @@ int sandbox_enter(const struct sandbox *s)
 	/* A /proc of this namespace only: the host's processes are out of sight. */
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
 		return fail("mount /proc");
+	if (root && drop_root())
+		return -1;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return fail("no_new_privs");
 	return 0;

@@ -2,7 +2,7 @@
  * recorders, nginx -t): new user, mount, network, PID, IPC and UTS
  * namespaces; the whole file system read-only except one private directory;
  * no network at all (a fresh network namespace whose loopback is down); as
- * root, the process first becomes nobody. Optionally the usual program
+ * root, the process ends as nobody with no capability. Optionally the usual program
  * directories are hidden under empty read-only mounts, so only the programs
  * bound into the private directory's bin/ can run: a script line that names
  * /usr/bin/curl finds nothing there. */
@@ -11,11 +11,15 @@
 #include <stdbool.h>
 
 #define SANDBOX_UID 65534 /* nobody, when verify runs as root */
+/* Where the private directory appears inside: paths handed to the program
+ * (its argv, cwd, environment) name it so, whatever it is on the host. */
+#define SANDBOX_DIR "/tmp"
 
 struct sandbox {
-	const char *rw_dir;    /* absolute; the one writable path */
+	const char *rw_dir;    /* the one writable path, mounted at SANDBOX_DIR */
+	const char *read_only; /* a subdirectory of rw_dir that stays read-only, or NULL */
 	bool hide_programs;    /* cover /usr/bin, /usr/sbin, /usr/local/bin, /usr/local/sbin */
-	const char *const *bind; /* NULL-ended pairs (host program, path under rw_dir/bin) */
+	const char *const *bind; /* NULL-ended pairs (host program, name in SANDBOX_DIR/bin) */
 };
 
 /* In a forked child, before exec. Returns 0 in the process that goes on to
