@@ -334,7 +334,7 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-static void catch_interrupts(const char *tmp)
+void emit_remove_on_interrupt(const char *tmp)
 {
 	path_printf(signal_tmp, sizeof(signal_tmp), "%s", tmp);
 	struct sigaction sa = {.sa_handler = on_signal};
@@ -345,7 +345,7 @@ static void catch_interrupts(const char *tmp)
 		sigaction(catch_signals[i], &sa, &saved_actions[i]);
 }
 
-static void release_interrupts(void)
+void emit_interrupts_release(void)
 {
 	for (size_t i = 0; i < 3; i++)
 		sigaction(catch_signals[i], &saved_actions[i], NULL);
@@ -436,11 +436,11 @@ struct emit_writer *emit_open(const char *dir, bool force, struct diags *d, enum
 	struct stat old;
 	if (!lstat(w->tmp, &old) && S_ISDIR(old.st_mode))
 		remove_tree(w->tmp); /* our PID's, from a process long gone */
-	catch_interrupts(w->tmp);
+	emit_remove_on_interrupt(w->tmp);
 	if (mkdir(w->tmp, 0755) || chmod(w->tmp, 0755)) {
 		diags_error(d, file_loc(w->tmp), NULL, "cannot create the temporary directory: %s",
 			    strerror(errno));
-		release_interrupts();
+		emit_interrupts_release();
 		free(w);
 		*st = EMIT_IO;
 		return NULL;
@@ -527,7 +527,7 @@ enum emit_status emit_close(struct emit_writer *w, bool commit, size_t *nfiles)
 	bool ok = commit && !w->failed && swap_in(w);
 	if (!ok)
 		remove_tree(w->tmp);
-	release_interrupts();
+	emit_interrupts_release();
 	enum emit_status st = w->failed || (commit && !ok) ? EMIT_IO : EMIT_OK;
 	if (nfiles)
 		*nfiles = w->nfiles;

@@ -33,6 +33,13 @@ struct sink *emit_writer_sink(struct emit_writer *w);
  * D), else EMIT_OK. *NFILES: the files written. */
 enum emit_status emit_close(struct emit_writer *w, bool commit, size_t *nfiles);
 
+/* Until emit_interrupts_release, SIGINT, SIGTERM and SIGHUP remove DIR's
+ * tree (async-signal-safe: no allocation) and then end the process by the
+ * same signal. rhc build's temp directory uses it, and so does verify's
+ * private copy. DIR is copied. */
+void emit_remove_on_interrupt(const char *dir);
+void emit_interrupts_release(void);
+
 struct emit_checker;
 
 /* Compares the files written to its sink with DIR, writing nothing. */

@@ -54,7 +54,7 @@ static const struct {
 /* Records "NAME\037arg1\037arg2...\036" and imitates the few side effects the
  * scripts rely on. Written after a "#!WS/bin/sh" line. */
 static const char recorder[] =
-	"name=$(basename \"$0\")\n"
+	"name=${0##*/}\n"
 	"{ printf '%s' \"$name\"; for a in \"$@\"; do printf '\\037%s' \"$a\"; done; printf '\\036'; } >>\"$RHC_RECORD_LOG\"\n"
 	"stand_in() { printf '#!%s\\necho %s\\n' \"$RHC_SH\" \"$1\"; }\n"
 	"case \"$name\" in\n"

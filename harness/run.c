@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,6 +56,9 @@ int run_capture(const char *const *argv, const struct run_opts *o, struct buf *o
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
+		/* rhc gone (a signal), the child goes too: nothing it was
+		 * checking runs on unwatched */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(pin[0], 0);
 		dup2(pout[1], 1);
 		dup2(perr[1], 2);

@@ -161,6 +161,7 @@ int sandbox_enter(const struct sandbox *s)
 		return -1;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return fail("no_new_privs");
+	umask(022); /* files the scripts make stay readable to the recorders, whatever rhc's umask */
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "compile.h"
+#include "emit.h"
 #include "json.h"
 #include "load.h"
 #include "lower.h"
@@ -328,6 +329,7 @@ static bool make_workspace(struct verify_ctx *c)
 	if (!ws)
 		return false;
 	c->ws = ws;
+	emit_remove_on_interrupt(ws);
 	if (chmod(ws, 0755) || mkdir(arena_printf(&c->a, "%s/out", ws), 0755))
 		return false;
 	if (chmod(arena_printf(&c->a, "%s/out", ws), 0755))
@@ -385,6 +387,8 @@ int verify_dir(const char *dir, const struct verify_options *opt, struct report 
 		}
 	}
 	verify_rmtree(c.ws);
+	if (c.ws)
+		emit_interrupts_release();
 	for (size_t i = 0; i < c.nfiles; i++)
 		free(c.files[i].data);
 	free(c.files);

@@ -70,10 +70,9 @@ char *verify_mkdtemp(struct arena *a, const char *name);
 void verify_rmtree(const char *dir);
 
 void check_rendering(struct verify_ctx *c);
-/* True when DATA (LEN bytes) is exactly the file PATH that SPEC (with VIEW,
- * its lowered view) renders. */
-bool verify_renders_as(const struct val *spec, const struct val *view, const char *path, const char *data,
-		       size_t len);
+/* The file PATH that SPEC (with VIEW, its lowered view) renders, as a buffer
+ * the caller frees, or NULL. */
+char *verify_rendering_of(const struct val *spec, const struct val *view, const char *path, size_t *len);
 void check_consistency(struct verify_ctx *c);
 void check_real_tools(struct verify_ctx *c);
 void check_argv(struct verify_ctx *c);

@@ -195,6 +195,24 @@ PY
     many-nodes) grep -q "nodes: a list of more than 200000 items; refused as it is read" "$tmp/err" || fail "no limit message" ;;
     esac
     ;;
+verify-signal)
+    # verify interrupted: its private copy goes, and nothing it started
+    # outlives it (the sandboxed scripts die with their PID namespace)
+    "$rhc" build "$spec" -o "$tmp/out" >/dev/null
+    mkdir "$tmp/vtmp"
+    for sig in INT TERM HUP; do
+        TMPDIR="$tmp/vtmp" "$rhc" verify --require-tools "$tmp/out" >/dev/null 2>&1 &
+        pid=$!
+        # until its private copy exists, then a little into the checks
+        for _ in $(seq 100); do [ -n "$(ls -A "$tmp/vtmp")" ] && break; sleep 0.05; done
+        sleep 0.5
+        kill -s "$sig" "$pid"
+        rc=0; wait "$pid" || rc=$?
+        [ "$rc" -ne 0 ] || fail "verify finished before SIG$sig (test is vacuous)"
+        sleep 0.5
+        [ -z "$(ls -A "$tmp/vtmp")" ] || { ls -la "$tmp/vtmp"; fail "SIG$sig left $(ls "$tmp/vtmp") in TMPDIR"; }
+    done
+    ;;
 empty-output)
     # -o "" is a usage error (2), before anything is rendered or created
     mkdir "$tmp/cwd" && cd "$tmp/cwd"

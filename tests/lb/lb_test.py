@@ -6,6 +6,7 @@ Usage: lb_test.py RHC SPEC CASE
   as-user               the same as a normal user (nobody via setpriv when root)
   omits-worker          an upstream without one worker: the lb check fails
   max-fails-far-above   max_fails=300 where the spec says 3: the lb check fails
+  error-log             an error_log line added: not run, the file never made
   interrupt             SIGINT mid-run: exit 1, no nginx and no temp file left
   hash-short-timeouts   the spec with balance hash, failTimeout 2s and
                         proxyTimeout 1s: passes, and nginx itself closes the
@@ -116,7 +117,7 @@ def interrupt(rhc, out, tmpdir):
     p = subprocess.Popen([rhc, "verify", "--lb", "--require-tools", out], env=env,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
-    while not processes_under(tmpdir):
+    while not processes_under(os.path.join(tmpdir, "rhc-lb-")):
         if p.poll() is not None or time.monotonic() > deadline:
             p.kill()
             fail("nginx never started under %s" % tmpdir)
@@ -165,7 +166,8 @@ def main():
                 for root, dirs, files in os.walk(tmp):
                     os.chmod(root, 0o755)
                     for name in files:
-                        os.chmod(os.path.join(root, name), 0o755 if name == "rhc" else 0o644)
+                        if name == "rhc" or not root.startswith(out):  # out's modes are checked
+                            os.chmod(os.path.join(root, name), 0o755 if name == "rhc" else 0o644)
             expect_clean(*verify(rhc, out, tmpdir, user), as_user=True)
         elif case == "omits-worker":
             sub(out + "/nginx.conf", r"^ *server 192\.168\.1\.13:80 .*\n", "")
@@ -182,6 +184,15 @@ def main():
                 fail("no hash spread line")
             if not any("nginx closed its client after" in c["message"] for c in lb):
                 fail("nginx did not close the hung node's client after proxy_timeout")
+        elif case == "error-log":
+            # a real nginx runs the file outside any sandbox: a directive rhc
+            # never writes (here one that would create a file) is not run
+            target = os.path.join(tmp, "nginx-error.log")
+            sub(out + "/nginx.conf", r"^(worker_rlimit_nofile .*)$", r"\1\nerror_log %s info;" % target)
+            rehash(out)
+            expect_failed(*verify(rhc, out, tmpdir), "'error_log' is not a directive of rhc's nginx.conf")
+            if os.path.exists(target):
+                fail("nginx created %s" % target)
         elif case == "interrupt":
             interrupt(rhc, out, tmpdir)
         else:
