@@ -123,9 +123,14 @@ void tool_urls_for(const char *os, const char *arch, const char *kubectl, const 
 /* RKE2: the newest release of each minor in the rke2 docs' release notes
  * (github.com/rancher/rke2-docs docs/release-notes/v1.3X.X.md and
  * release-notes-old/v1.32.X.md, as of 2026-08-20), with the rke2-coredns
- * chart each ships (the notes' component table). K3s: the k3s release pages
- * (github.com/k3s-io/k3s/releases/tag/v1.3X.Y+k3s1) and docs.k3s.io
- * release-notes/v1.3X.X. Ordered by distro, then release. */
+ * chart each ships (the notes' component table, and rancher/rke2@TAG
+ * charts/chart_versions.yaml). Every row's chart has the same default
+ * servers block (rancher/rke2-charts charts/rke2-coredns/rke2-coredns/
+ * 1.45.205 and 1.46.201 values.yaml), which manifests/coredns-hosts.yaml
+ * restates. K3s: the newest GA release pages found per minor
+ * (github.com/k3s-io/k3s/releases/tag/v1.34.9+k3s1, v1.35.6+k3s1,
+ * v1.36.1+k3s1; v1.36.2+k3s1 was still a pre-release there). Ordered by
+ * distro, then release. */
 static const struct distro_release distro_releases[] = {
 	{"rke2", "v1.32.13+rke2r2", "1.45.205"},
 	{"rke2", "v1.33.13+rke2r2", "1.46.201"},
