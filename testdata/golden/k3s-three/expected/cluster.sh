@@ -14,8 +14,9 @@ key="$HOME"/'.ssh/id_rsa'
 api='https://192.168.10.10:6443'
 kubeconfig='kube_config_homelab.yaml'
 remote_kubeconfig='/etc/rancher/k3s/k3s.yaml'
-token="$(printenv 'K3S_TOKEN' || true)"
-[ -n "$token" ] || { echo "cluster.sh: export K3S_TOKEN with the join token first" >&2; exit 1; }
+token_env='K3S_TOKEN'
+token="$(printenv "$token_env" || true)"
+[ -n "$token" ] || { echo "cluster.sh: export $token_env with the join token first" >&2; exit 1; }
 ssh_opts=(-i "$key" -o BatchMode=yes -o ConnectTimeout=10)
 
 # install_node NAME USER ADDRESS SCP_HOST TYPE: one node, its files, its install.sh.

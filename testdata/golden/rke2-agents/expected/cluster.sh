@@ -14,8 +14,9 @@ key='/etc/rhc/id_ed25519'
 api='https://10.40.0.10:6443'
 kubeconfig='kube_config_prod.yaml'
 remote_kubeconfig='/etc/rancher/rke2/rke2.yaml'
-token="$(printenv 'PROD_JOIN_TOKEN' || true)"
-[ -n "$token" ] || { echo "cluster.sh: export PROD_JOIN_TOKEN with the join token first" >&2; exit 1; }
+token_env='PROD_JOIN_TOKEN'
+token="$(printenv "$token_env" || true)"
+[ -n "$token" ] || { echo "cluster.sh: export $token_env with the join token first" >&2; exit 1; }
 ssh_opts=(-i "$key" -o BatchMode=yes -o ConnectTimeout=10)
 
 # install_node NAME USER ADDRESS SCP_HOST TYPE: one node, its files, its install.sh.

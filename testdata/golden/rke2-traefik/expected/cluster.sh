@@ -14,8 +14,9 @@ key="$HOME"/'.ssh/id_rsa'
 api='https://10.50.0.10:6443'
 kubeconfig='kube_config_edge.yaml'
 remote_kubeconfig='/etc/rancher/rke2/rke2.yaml'
-token="$(printenv 'RKE2_TOKEN' || true)"
-[ -n "$token" ] || { echo "cluster.sh: export RKE2_TOKEN with the join token first" >&2; exit 1; }
+token_env='RKE2_TOKEN'
+token="$(printenv "$token_env" || true)"
+[ -n "$token" ] || { echo "cluster.sh: export $token_env with the join token first" >&2; exit 1; }
 ssh_opts=(-i "$key" -o BatchMode=yes -o ConnectTimeout=10)
 
 # install_node NAME USER ADDRESS SCP_HOST TYPE: one node, its files, its install.sh.
