@@ -141,7 +141,7 @@ static void check_shellcheck(struct verify_ctx *c)
 {
 	if (!c->nscripts || !have_tool(c, "shellcheck", "shellcheck", "shellcheck"))
 		return;
-	const char *argv[3 + sizeof(c->scripts) / sizeof(c->scripts[0])];
+	const char **argv = arena_alloc(&c->a, (c->nscripts + 3) * sizeof(*argv));
 	size_t n = 0;
 	argv[n++] = "shellcheck";
 	argv[n++] = "--format=gcc";

@@ -31,7 +31,10 @@ def main():
     aliases = spec["hostAliases"]
     ip = aliases["ip"] or spec["loadBalancer"]["address"]
     host = spec["rancher"]["hostname"]
-    wanted = aliases["workloads"] if aliases["enabled"] else []
+    mode = aliases["mode"] if aliases["enabled"] else "off"
+    if mode == "default":
+        mode = "patch" if spec["kubernetes"]["distro"] == "rke1" else "coredns"
+    wanted = aliases["workloads"] if mode == "patch" else []
     patch_dir = os.path.join(out, "patches")
     have = sorted(f[:-5] for f in os.listdir(patch_dir)) if os.path.isdir(patch_dir) else []
     if have != sorted(wanted):
