@@ -15,7 +15,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_BINDS 32
 
 static const char *const program_dirs[] = {"/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin",
 					   "/bin", "/sbin"};
@@ -77,55 +76,122 @@ static int hide(const char *dir)
 	return 0;
 }
 
-/* The file system: every mount read-only, the private directory (cloned
- * first, so it keeps its write access) on top of SANDBOX_DIR, where the
- * sandbox's user reaches it whatever the directories above it on the host. */
+static bool under_sandbox_dir(const char *mp)
+{
+	size_t n = strlen(SANDBOX_DIR);
+	return !strncmp(mp, SANDBOX_DIR, n) && (mp[n] == '\0' || mp[n] == '/');
+}
+
+/* The flags a read-only remount must keep: in a user namespace a mount's
+ * nosuid, nodev, noexec and atime settings are locked to what they were. */
+static unsigned long kept_flags(const char *opts)
+{
+	static const struct {
+		const char *name;
+		unsigned long flag;
+	} table[] = {{"nosuid", MS_NOSUID}, {"nodev", MS_NODEV}, {"noexec", MS_NOEXEC},
+		     {"noatime", MS_NOATIME}, {"nodiratime", MS_NODIRATIME}, {"relatime", MS_RELATIME}};
+	unsigned long flags = 0;
+	for (const char *p = opts; *p;) {
+		size_t n = strcspn(p, ",");
+		for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+			if (strlen(table[i].name) == n && !strncmp(p, table[i].name, n))
+				flags |= table[i].flag;
+		p += n + (p[n] == ',');
+	}
+	return flags & (MS_NOATIME | MS_RELATIME) ? flags : flags | MS_STRICTATIME;
+}
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape(char *s)
+{
+	char *o = s;
+	for (char *p = s; *p; p++) {
+		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0' && p[3] <= '7') {
+			*o++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+			p += 3;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+}
+
+/* Every mount of this namespace read-only, but those at SANDBOX_DIR (ours).
+ * Plain mount(2) calls, so that older kernels and valgrind follow. */
+static int remount_all_read_only(void)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return fail("read /proc/self/mountinfo");
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = 0;
+	while (!rc && getline(&line, &cap, f) > 0) {
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ... */
+		char *field[6];
+		char *save = NULL, *p = line;
+		size_t n = 0;
+		for (char *t; n < 6 && (t = strtok_r(p, " ", &save)); p = NULL)
+			field[n++] = t;
+		if (n < 6)
+			continue;
+		unescape(field[4]);
+		if (under_sandbox_dir(field[4]))
+			continue;
+		unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | kept_flags(field[5]);
+		/* gone, or out of reach for us and so for the sandbox's user too */
+		if (mount("none", field[4], "none", flags, NULL) && errno != ENOENT && errno != EACCES)
+			rc = fail("make %s read-only", field[4]);
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+static int bind_path(const char *from, const char *to, bool read_only)
+{
+	if (mount(from, to, "none", MS_BIND | MS_REC, NULL))
+		return fail("bind %s on %s", from, to);
+	if (read_only && mount("none", to, "none", MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID, NULL))
+		return fail("make %s read-only", to);
+	return 0;
+}
+
+/* The file system: the private directory bound on SANDBOX_DIR (where the
+ * sandbox's user reaches it whatever the directories above it on the host)
+ * with the allowed programs bound read-only into its bin/; then every other
+ * mount read-only and the program directories hidden. */
 static int lock_down(const struct sandbox *s)
 {
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL))
 		return fail("make mounts private");
-	int rw = open_tree(AT_FDCWD, s->rw_dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (rw < 0)
-		return fail("clone %s", s->rw_dir);
-	int bin_fd[MAX_BINDS];
-	size_t nbind = 0;
-	for (const char *const *b = s->bind; b && b[0] && nbind < MAX_BINDS; b += 2) {
-		bin_fd[nbind] = open_tree(AT_FDCWD, b[0], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-		if (bin_fd[nbind] < 0)
-			return fail("clone %s", b[0]);
-		nbind++;
-	}
-	/* ports below 1024 for nginx -t's listen 80, in this network namespace only */
-	write_proc("/proc/sys/net/ipv4/ip_unprivileged_port_start", "0");
-	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID};
-	if (mount_setattr(AT_FDCWD, "/", AT_RECURSIVE, &ro, sizeof(ro)))
-		return fail("make / read-only");
-	if (s->hide_programs)
-		for (size_t i = 0; i < sizeof(program_dirs) / sizeof(program_dirs[0]); i++)
-			if (hide(program_dirs[i]))
-				return -1;
-	if (move_mount(rw, "", AT_FDCWD, SANDBOX_DIR, MOVE_MOUNT_F_EMPTY_PATH))
-		return fail("mount %s on %s", s->rw_dir, SANDBOX_DIR);
-	close(rw);
+	if (bind_path(s->rw_dir, SANDBOX_DIR, false))
+		return -1;
 	if (s->read_only) {
 		/* what is checked stays as it was read: no script rewrites another */
 		char ro_dir[256];
 		snprintf(ro_dir, sizeof(ro_dir), "%s/%s", SANDBOX_DIR, s->read_only);
-		if (mount(ro_dir, ro_dir, NULL, MS_BIND, NULL) ||
-		    mount(NULL, ro_dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID, NULL))
-			return fail("make %s read-only", ro_dir);
+		if (bind_path(ro_dir, ro_dir, true))
+			return -1;
 	}
-	size_t i = 0;
-	for (const char *const *b = s->bind; b && b[0] && i < nbind; b += 2, i++) {
+	for (const char *const *b = s->bind; b && b[0]; b += 2) {
 		char target[256];
 		if ((size_t)snprintf(target, sizeof(target), "%s/bin/%s", SANDBOX_DIR, b[1]) >= sizeof(target)) {
 			errno = ENAMETOOLONG;
 			return fail("bind %s", b[1]);
 		}
-		if (move_mount(bin_fd[i], "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH))
-			return fail("bind %s", target);
-		close(bin_fd[i]);
+		if (bind_path(b[0], target, true))
+			return -1;
 	}
+	/* ports below 1024 for nginx -t's listen 80, in this network namespace only */
+	write_proc("/proc/sys/net/ipv4/ip_unprivileged_port_start", "0");
+	if (remount_all_read_only())
+		return -1;
+	if (s->hide_programs)
+		for (size_t i = 0; i < sizeof(program_dirs) / sizeof(program_dirs[0]); i++)
+			if (hide(program_dirs[i]))
+				return -1;
 	return 0;
 }
 
