@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "assets.h"
 #include "compile.h"
@@ -63,12 +64,25 @@ static int usage(const char *msg)
 	return EXIT_USAGE;
 }
 
+/* Colour for a terminal, unless NO_COLOR (https://no-color.org) or TERM=dumb
+ * says otherwise. */
+static bool colour_stderr(void)
+{
+	const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+	return isatty(STDERR_FILENO) && !(no && *no) && !(term && !strcmp(term, "dumb"));
+}
+
 static void print_diags(struct diags *d, bool json)
 {
 	struct buf b = {0};
 	diags_sort(d);
+	/* the embedded files (templates, the schema) can always be quoted */
+	for (const struct asset *a = rhc_assets; !json && a->name; a++)
+		diags_quote(d, a->name, a->data, a->len);
 	if (json)
 		diags_format_json(d, &b);
+	else if (colour_stderr())
+		diags_format_colour(d, &b);
 	else
 		diags_format_text(d, &b);
 	if (b.len)
@@ -144,6 +158,7 @@ static int cmd_check(int argc, char **argv)
 	struct diags d = {0};
 	struct arena a = {0};
 	compile_check(&a, spec_name(spec), data, len, &d);
+	diags_quote(&d, spec_name(spec), data, len);
 	print_diags(&d, json);
 	int rc = d.errors ? EXIT_FAILED : EXIT_OK;
 	arena_free(&a);
@@ -211,6 +226,7 @@ static int cmd_build(int argc, char **argv)
 	/* Output is opened only for a spec that checked clean: a bad spec never
 	 * creates a temp dir. */
 	bool prepared = compile_prepare(&c, spec_name(spec), data, len, &d);
+	diags_quote(&d, spec_name(spec), data, len);
 	free(data); /* the checked spec holds copies: 8 MB less while lowering and rendering */
 	data = NULL;
 	if (!prepared)

@@ -27,7 +27,7 @@ static struct schema *load_schema(struct arena *a, struct diags *d)
 	struct node *sroot = sa ? json_parse(a, sa->name, sa->data, sa->len, d) : NULL;
 	struct schema *schema = sroot ? schema_compile(a, sa->name, sroot, d) : NULL;
 	if (!sa)
-		diags_error(d, (struct loc){SCHEMA_ASSET, 0, 0}, NULL, "schema is not embedded");
+		diags_error(d, (struct loc){SCHEMA_ASSET, 0, 0, 0}, NULL, "schema is not embedded");
 	return schema;
 }
 

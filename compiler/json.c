@@ -129,6 +129,14 @@ static struct node *new_node(struct jp *p, enum node_kind kind, size_t off)
 	return n;
 }
 
+/* Scalar N ends before byte END: the characters it spans, when on its line. */
+static void set_width(struct jp *p, struct node *n, size_t end)
+{
+	struct loc e = jp_loc(p, end);
+	if (e.line == n->line && e.col > n->col && e.col - n->col <= UINT16_MAX)
+		n->width = (uint16_t)(e.col - n->col);
+}
+
 /* The run of word-like bytes at OFF (a mistyped number or literal), cut
  * short for a message. */
 static const char *word_at(struct jp *p, size_t off)
@@ -226,6 +234,7 @@ static struct node *parse_number(struct jp *p)
 	n->text = arena_strndup(p->a, (const char *)p->s + start, k - start);
 	n->len = k - start;
 	p->i = k;
+	set_width(p, n, k);
 	return n;
 }
 
@@ -243,6 +252,7 @@ static struct node *parse_literal(struct jp *p)
 			n->text = words[w];
 			n->len = k - start;
 			p->i = k;
+			set_width(p, n, k);
 			return n;
 		}
 	}
@@ -405,6 +415,7 @@ static struct node *parse_string(struct jp *p)
 	out[o] = '\0';
 	n->text = out;
 	n->len = o;
+	set_width(p, n, p->i);
 	return n;
 }
 
@@ -526,8 +537,10 @@ static struct node *parse_object(struct jp *p)
 			return NULL;
 		const struct node *first = find_dup(p, m, &ks, key);
 		if (first) {
-			diags_error(p->d, (struct loc){p->file, key->line, key->col}, NULL,
+			diags_error(p->d, (struct loc){p->file, key->line, key->col, key->width}, NULL,
 				    "duplicate key '%s' (first at line %d)", show_key(p->a, key), first->line);
+			diags_note(p->d, (struct loc){p->file, first->line, first->col, first->width},
+				   NULL, "first here");
 			p->dup = true;
 		}
 		skip_ws(p);

@@ -71,7 +71,7 @@ struct compiler {
 
 static struct loc nloc(const struct compiler *c, const struct node *n)
 {
-	return (struct loc){c->file, n ? n->line : 0, n ? n->col : 0};
+	return (struct loc){c->file, n ? n->line : 0, n ? n->col : 0, n ? n->width : 0};
 }
 
 static void bad(struct compiler *c, const struct node *n, const char *msg, const char *arg)
@@ -371,10 +371,30 @@ static void fail(struct applier *ap, const struct node *n, const struct path *p,
 	if (vasprintf(&text, fmt, va) < 0)
 		abort();
 	va_end(va);
-	struct loc loc = {ap->file, n ? n->line : 1, n ? n->col : 1};
+	struct loc loc = {ap->file, n ? n->line : 1, n ? n->col : 1, n ? n->width : 0};
 	diags_error(ap->d, loc, path.len ? path.data : NULL, "%s", text);
 	free(text);
 	buf_free(&path);
+}
+
+/* The other end of a duplicate that fail() just reported. */
+static void note_first(struct applier *ap, const struct node *n, const struct path *p)
+{
+	if (ap->silent)
+		return;
+	struct buf path = {0};
+	path_format(p, &path);
+	diags_note(ap->d, (struct loc){ap->file, n->line, n->col, n->width},
+		   path.len ? path.data : NULL, "first here");
+	buf_free(&path);
+}
+
+static size_t index_of(const struct node *seq, const struct node *item)
+{
+	size_t i = 0;
+	for (const struct node *c = seq->first; c && c != item; c = c->next)
+		i++;
+	return i;
 }
 
 /* A user's value, quoted for a message: control bytes escaped, long text cut. */
@@ -465,6 +485,7 @@ static struct val *apply_object(struct applier *ap, const struct schema *s, cons
 		}
 		if (seen[i]) {
 			fail(ap, c->key, &cp, "duplicate key (first at line %d)", seen[i]->key->line);
+			note_first(ap, seen[i]->key, &cp);
 			continue;
 		}
 		seen[i] = c;
@@ -472,6 +493,7 @@ static struct val *apply_object(struct applier *ap, const struct schema *s, cons
 	struct val *out = val_new(ap->a, VAL_MAP);
 	out->line = n->line;
 	out->col = n->col;
+	out->width = n->width;
 	for (size_t i = 0; i < s->nprops; i++) {
 		const struct prop *pr = &s->props[i];
 		const struct node *c = seen[i];
@@ -521,6 +543,7 @@ static struct val *apply_array(struct applier *ap, const struct schema *s, const
 	struct val *out = val_new(ap->a, VAL_LIST);
 	out->line = n->line;
 	out->col = n->col;
+	out->width = n->width;
 	size_t i = 0;
 	/* past maxItems only the allowed items are typed, as when streaming */
 	for (const struct node *c = n->first; c && !(too_many && (long long)i >= s->max_items);
@@ -532,6 +555,8 @@ static struct val *apply_array(struct applier *ap, const struct schema *s, const
 				if (e->kind == NODE_SCALAR && !strcmp(e->text, c->text)) {
 					fail(ap, c, &cp, "duplicate item %s (also at line %d)",
 					     shown(ap, c->text, c->len), e->line);
+					struct path ep = {p, NULL, index_of(n, e)};
+					note_first(ap, e, &ep);
 					break;
 				}
 			}
@@ -611,6 +636,7 @@ static struct val *apply_string(struct applier *ap, const struct schema *s, cons
 	struct val *v = val_strn(ap->a, n->text, n->len);
 	v->line = n->line;
 	v->col = n->col;
+	v->width = n->width;
 	return v;
 }
 
@@ -645,6 +671,7 @@ static struct val *apply_integer(struct applier *ap, const struct schema *s, con
 	struct val *out = val_int(ap->a, v);
 	out->line = n->line;
 	out->col = n->col;
+	out->width = n->width;
 	return out;
 }
 
@@ -697,6 +724,7 @@ static struct val *apply(struct applier *ap, const struct schema *s, const struc
 				struct val *v = val_bool(ap->a, b);
 				v->line = n->line;
 				v->col = n->col;
+				v->width = n->width;
 				return v;
 			}
 			if (n->plain && looks_yaml11_bool(n->text))

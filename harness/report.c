@@ -34,13 +34,23 @@ void report_add(struct report *r, enum check_status status, const char *name, co
 	if (vasprintf(&msg, fmt, ap) < 0)
 		abort();
 	va_end(ap);
-	r->items[r->count++] = (struct check){status, dup_or_null(name), dup_or_null(file), line, msg};
+	r->items[r->count++] = (struct check){status, dup_or_null(name), dup_or_null(file), line, msg,
+					      NULL};
 	if (status == CHECK_PASS)
 		r->passed++;
 	else if (status == CHECK_FAIL)
 		r->failed++;
 	else
 		r->skipped++;
+}
+
+void report_detail(struct report *r, const char *text)
+{
+	if (!r->count || !text || !*text)
+		return;
+	struct check *c = &r->items[r->count - 1];
+	free(c->detail);
+	c->detail = dup_or_null(text);
 }
 
 static const char *status_word(enum check_status s)
@@ -58,6 +68,8 @@ void report_format_text(const struct report *r, struct buf *out)
 		else if (c->file)
 			buf_printf(out, "%s: ", c->file);
 		buf_printf(out, "%s\n", c->message);
+		if (c->detail)
+			buf_puts(out, c->detail);
 	}
 	buf_printf(out, "verify: %zu passed, %zu failed, %zu skipped\n", r->passed, r->failed,
 		   r->skipped);
@@ -96,6 +108,7 @@ void report_free(struct report *r)
 		free(r->items[i].name);
 		free(r->items[i].file);
 		free(r->items[i].message);
+		free(r->items[i].detail);
 	}
 	free(r->items);
 	*r = (struct report){0};

@@ -14,6 +14,7 @@ struct check {
 	char *file;    /* relative to the verified directory, or NULL */
 	int line;      /* 0: the whole file */
 	char *message;
+	char *detail; /* lines shown under it (a source line and caret), or NULL */
 };
 
 struct report {
@@ -25,6 +26,9 @@ struct report {
 
 void report_add(struct report *r, enum check_status status, const char *name, const char *file,
 		int line, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Attaches TEXT (lines, each ending in a newline) to the check added last;
+ * the text and JUnit formats show it, JSON does not. */
+void report_detail(struct report *r, const char *text);
 /* "PASS name: file:line: message" lines, then "N passed, N failed, N skipped". */
 void report_format_text(const struct report *r, struct buf *out);
 void report_format_json(const struct report *r, struct buf *out);
