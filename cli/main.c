@@ -17,7 +17,7 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 static const char usage_text[] =
 	"usage: rhc build SPEC -o DIR [--force] [--check]\n"
 	"       rhc check SPEC [--format text|json]\n"
-	"       rhc verify [DIR] [--require-tools] [--format text|json] [--lb]\n"
+	"       rhc verify [DIR] [--require-tools] [--format text|json|junit] [--lb]\n"
 	"                  [--cluster [--kubeconfig F] [--context C] [--wait DURATION] [--allow-exec]]\n"
 	"       rhc schema\n"
 	"       rhc init [--distro rke1|rke2|k3s]\n"
@@ -38,7 +38,7 @@ static const struct {
 		  "  differs (exit 1), writing nothing.\n"},
 	{"check", "rhc check SPEC [--format text|json]\n"
 		  "  Validates SPEC and prints every diagnostic as FILE:LINE:COL: error: PATH: MESSAGE.\n"},
-	{"verify", "rhc verify [DIR] [--require-tools] [--format text|json] [--lb]\n"
+	{"verify", "rhc verify [DIR] [--require-tools] [--format text|json|junit] [--lb]\n"
 		   "           [--cluster [--kubeconfig F] [--context C] [--wait DURATION] [--allow-exec]]\n"
 		   "  Proves a built DIR (default out/) right, reading only what is in it: MANIFEST\n"
 		   "  integrity, each artefact parsed, the artefacts consistent with each other and\n"
@@ -272,14 +272,25 @@ static int parse_duration(const char *s)
 static int cmd_verify(int argc, char **argv)
 {
 	const char *dir = NULL;
-	bool json = false;
+	static const struct {
+		const char *name;
+		void (*format)(const struct report *, struct buf *);
+	} formats[] = {
+		{"text", report_format_text},
+		{"json", report_format_json},
+		{"junit", report_format_junit},
+	};
+	void (*format)(const struct report *, struct buf *) = report_format_text;
 	struct verify_options opt = {0};
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--format") && i + 1 < argc) {
 			const char *f = argv[++i];
-			if (strcmp(f, "json") && strcmp(f, "text"))
-				return usage("--format takes text or json");
-			json = !strcmp(f, "json");
+			format = NULL;
+			for (size_t k = 0; k < sizeof(formats) / sizeof(formats[0]); k++)
+				if (!strcmp(f, formats[k].name))
+					format = formats[k].format;
+			if (!format)
+				return usage("--format takes text, json or junit");
 		} else if (!strcmp(argv[i], "--require-tools")) {
 			opt.require_tools = true;
 		} else if (!strcmp(argv[i], "--lb")) {
@@ -322,10 +333,7 @@ static int cmd_verify(int argc, char **argv)
 		return EXIT_IO;
 	}
 	struct buf b = {0};
-	if (json)
-		report_format_json(&r, &b);
-	else
-		report_format_text(&r, &b);
+	format(&r, &b);
 	fwrite(b.data ? b.data : "", 1, b.len, stdout);
 	buf_free(&b);
 	int rc = r.failed ? EXIT_FAILED : EXIT_OK;

@@ -1,6 +1,8 @@
 #include "report.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +102,111 @@ void report_format_json(const struct report *r, struct buf *out)
 		buf_putc(out, '}');
 	}
 	buf_puts(out, r->count ? "\n]}\n" : "]}\n");
+}
+
+/* S as XML character data or an attribute value. XML 1.0 allows tab, LF,
+ * CR and U+0020 up (but not U+FFFE, U+FFFF); any other control character,
+ * and a byte that is not UTF-8, is written as the text \xNN. In an
+ * attribute, tab and line breaks become references, or a reader would turn
+ * them into spaces. */
+static void xml_text(struct buf *out, const char *s, bool attr)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	while (*p) {
+		unsigned char c = *p;
+		size_t n = 1;
+		if (c >= 0x80) {
+			n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+			uint32_t cp = n == 2 ? c & 0x1Fu : n == 3 ? c & 0x0Fu : c & 0x07u;
+			for (size_t i = 1; i < n; i++) {
+				if ((p[i] & 0xC0) != 0x80) {
+					n = 0;
+					break;
+				}
+				cp = cp << 6 | (p[i] & 0x3Fu);
+			}
+			uint32_t min = n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000;
+			if (!n || cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
+			    cp == 0xFFFE || cp == 0xFFFF) {
+				buf_printf(out, "\\x%02x", c);
+				p++;
+				continue;
+			}
+			buf_put(out, (const char *)p, n);
+			p += n;
+			continue;
+		}
+		if (c == '&')
+			buf_puts(out, "&amp;");
+		else if (c == '<')
+			buf_puts(out, "&lt;");
+		else if (c == '>')
+			buf_puts(out, "&gt;");
+		else if (c == '"' && attr)
+			buf_puts(out, "&quot;");
+		else if ((c == '\n' || c == '\t' || c == '\r') && attr)
+			buf_printf(out, "&#%d;", c);
+		else if (c == '\r')
+			buf_puts(out, "&#13;"); /* a literal CR would be read as a line break */
+		else if (c < 0x20 && c != '\n' && c != '\t')
+			buf_printf(out, "\\x%02x", c);
+		else if (c == 0x7F)
+			buf_puts(out, "\\x7f");
+		else
+			buf_putc(out, (char)c);
+		p++;
+	}
+}
+
+void report_format_junit(const struct report *r, struct buf *out)
+{
+	buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	buf_printf(out,
+		   "<testsuites name=\"rhc verify\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+		   "skipped=\"%zu\">\n"
+		   "  <testsuite name=\"rhc verify\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+		   "skipped=\"%zu\">\n",
+		   r->count, r->failed, r->skipped, r->count, r->failed, r->skipped);
+	for (size_t i = 0; i < r->count; i++) {
+		const struct check *c = &r->items[i];
+		/* the name is the text format's line without its status: unique
+		 * enough to tell the rows of one check apart */
+		struct buf name = {0};
+		if (c->file && c->line)
+			buf_printf(&name, "%s:%d: ", c->file, c->line);
+		else if (c->file)
+			buf_printf(&name, "%s: ", c->file);
+		buf_puts(&name, c->message);
+		buf_puts(out, "    <testcase classname=\"rhc.verify.");
+		xml_text(out, c->name, true);
+		buf_puts(out, "\" name=\"");
+		xml_text(out, name.data, true);
+		buf_free(&name);
+		if (c->file) {
+			buf_puts(out, "\" file=\"");
+			xml_text(out, c->file, true);
+		}
+		if (c->status == CHECK_PASS) {
+			buf_puts(out, "\"/>\n");
+			continue;
+		}
+		buf_puts(out, c->status == CHECK_FAIL ? "\">\n      <failure message=\"" :
+							"\">\n      <skipped message=\"");
+		xml_text(out, c->message, true);
+		if (c->status == CHECK_FAIL) {
+			buf_puts(out, "\">");
+			xml_text(out, c->message, false);
+			if (c->detail) {
+				buf_putc(out, '\n');
+				xml_text(out, c->detail, false);
+			}
+			buf_puts(out, "</failure>\n");
+		} else {
+			buf_puts(out, "\"/>\n");
+		}
+		buf_puts(out, "    </testcase>\n");
+	}
+	buf_puts(out, "  </testsuite>\n</testsuites>\n");
 }
 
 void report_free(struct report *r)

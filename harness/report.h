@@ -32,6 +32,10 @@ void report_detail(struct report *r, const char *text);
 /* "PASS name: file:line: message" lines, then "N passed, N failed, N skipped". */
 void report_format_text(const struct report *r, struct buf *out);
 void report_format_json(const struct report *r, struct buf *out);
+/* JUnit XML for CI test reporters (GitLab, Jenkins, GitHub actions): one
+ * testcase per check, FAIL as <failure>, SKIP as <skipped>, each with its
+ * message; characters XML 1.0 cannot carry are written as \xNN. */
+void report_format_junit(const struct report *r, struct buf *out);
 void report_free(struct report *r);
 
 #endif

@@ -19,6 +19,8 @@ expect_rc 2 "$rhc"
 expect_rc 2 "$rhc" frobnicate
 expect_rc 2 "$rhc" build "$spec"
 expect_rc 2 "$rhc" check "$spec" --format yaml
+expect_rc 2 "$rhc" check "$spec" --format junit   # junit is for verify
+expect_rc 2 "$rhc" verify --format xml
 expect_rc 0 "$rhc" --version
 grep -q '^rhc [0-9]' "$tmp/last.out" || fail "--version prints no version"
 expect_rc 0 "$rhc" help build
