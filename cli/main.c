@@ -20,6 +20,7 @@ static const char usage_text[] =
 	"       rhc verify [DIR] [--require-tools] [--format text|json|junit] [--lb]\n"
 	"                  [--cluster [--kubeconfig F] [--context C] [--wait DURATION] [--allow-exec]]\n"
 	"       rhc schema\n"
+	"       rhc explain PATH\n"
 	"       rhc init [--distro rke1|rke2|k3s]\n"
 	"       rhc --version\n"
 	"       rhc help [COMMAND]\n"
@@ -51,6 +52,12 @@ static const struct {
 		   "  or ~/.kube/config; --context) whether the install is what spec.json says;\n"
 		   "  --wait DURATION polls until ready; --allow-exec runs exec credential plugins.\n"},
 	{"schema", "rhc schema\n  Prints the spec's JSON Schema (draft 2020-12), for editors.\n"},
+	{"explain", "rhc explain PATH\n"
+		    "  What the schema says about one field of the spec: type, default, allowed\n"
+		    "  values, pattern, range, example and description, and the fields under it.\n"
+		    "  PATH is dotted; [] steps into a list's items: rhc explain loadBalancer.failTimeout,\n"
+		    "  rhc explain nodes[].roles, rhc explain rancher, rhc explain '' (the whole spec).\n"
+		    "  An unknown PATH exits 1 with a \"did you mean\".\n"},
 	{"init", "rhc init [--distro rke1|rke2|k3s]\n"
 		 "  Prints a commented example spec that builds as printed: rke2 (the default),\n"
 		 "  k3s, or rke1 (the 2019 walk-through's setup).\n"},
@@ -341,6 +348,22 @@ static int cmd_verify(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_explain(int argc, char **argv)
+{
+	if (argc != 1)
+		return usage("explain takes one PATH, such as loadBalancer.failTimeout or nodes[].roles");
+	struct buf out = {0};
+	struct diags d = {0};
+	bool ok = compile_explain(argv[0], &out, &d);
+	if (ok)
+		fwrite(out.data, 1, out.len, stdout);
+	print_diags(&d, false);
+	buf_free(&out);
+	int rc = ok ? EXIT_OK : d.errors ? EXIT_FAILED : EXIT_IO;
+	diags_free(&d);
+	return rc;
+}
+
 static int print_asset(const char *name)
 {
 	const struct asset *a = asset_find(name);
@@ -407,6 +430,8 @@ int main(int argc, char **argv)
 		rc = cmd_verify(argc - 2, argv + 2);
 	else if (!strcmp(cmd, "schema") && argc == 2)
 		rc = print_asset(SCHEMA_ASSET);
+	else if (!strcmp(cmd, "explain"))
+		rc = cmd_explain(argc - 2, argv + 2);
 	else if (!strcmp(cmd, "init"))
 		rc = cmd_init(argc - 2, argv + 2);
 	else if (!strcmp(cmd, "--version") || !strcmp(cmd, "version"))

@@ -45,6 +45,19 @@ cmp "$tmp/schema.json" "$src/schema/rhc-v1.schema.json" || fail "rhc schema is n
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["$schema"].endswith("2020-12/schema")' "$tmp/schema.json" ||
     fail "schema is not a draft 2020-12 JSON document"
 
+# explain: a field, a list's items, an object's fields; unknown paths exit 1
+expect_rc 0 "$rhc" explain loadBalancer.failTimeout
+grep -q '^DEFAULT:  5s$' "$tmp/last.out" || fail "explain loadBalancer.failTimeout shows no default"
+expect_rc 0 "$rhc" explain 'nodes[].roles'
+grep -q '^ALLOWED:  controlplane, worker, etcd$' "$tmp/last.out" || fail "explain nodes[].roles"
+expect_rc 0 "$rhc" explain rancher
+grep -q '^    hostname <string>, required$' "$tmp/last.out" || fail "explain rancher lists no fields"
+expect_rc 1 "$rhc" explain loadBalancer.failTimout
+grep -q "did you mean 'failTimeout'" "$tmp/last.err" || fail "explain gives no hint"
+[ ! -s "$tmp/last.out" ] || fail "explain of an unknown path printed to stdout"
+expect_rc 2 "$rhc" explain
+expect_rc 0 "$rhc" help explain
+
 # --format json on check
 printf 'apiVersion: rhc/v1\nname: Bad\n' >"$tmp/bad.yml"
 expect_rc 1 "$rhc" check "$tmp/bad.yml" --format json
