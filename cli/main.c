@@ -1,5 +1,6 @@
 /* rhc command line. The only file that prints or exits. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@ static const char usage_text[] =
 	"                  [--cluster [--kubeconfig F] [--context C] [--wait DURATION] [--allow-exec]]\n"
 	"       rhc schema\n"
 	"       rhc explain PATH\n"
-	"       rhc init [--distro rke1|rke2|k3s]\n"
+	"       rhc init [--distro rke1|rke2|k3s] [-o FILE]\n"
 	"       rhc --version\n"
 	"       rhc help [COMMAND]\n"
 	"SPEC may be '-' for standard input. Exit: 0 ok, 1 spec errors or differences,\n"
@@ -58,9 +59,10 @@ static const struct {
 		    "  PATH is dotted; [] steps into a list's items: rhc explain loadBalancer.failTimeout,\n"
 		    "  rhc explain nodes[].roles, rhc explain rancher, rhc explain '' (the whole spec).\n"
 		    "  An unknown PATH exits 1 with a \"did you mean\".\n"},
-	{"init", "rhc init [--distro rke1|rke2|k3s]\n"
+	{"init", "rhc init [--distro rke1|rke2|k3s] [-o FILE]\n"
 		 "  Prints a commented example spec that builds as printed: rke2 (the default),\n"
-		 "  k3s, or rke1 (the 2019 walk-through's setup).\n"},
+		 "  k3s, or rke1 (the 2019 walk-through's setup). -o FILE writes it to FILE\n"
+		 "  instead, which must not exist yet (exit 3 if it does).\n"},
 };
 
 static int usage(const char *msg)
@@ -385,18 +387,57 @@ static const struct {
 	{"rke1", "examples/rancher-ha.yml"},
 };
 
+/* A's bytes into a new file OUT (O_EXCL: never over a file, nor through a
+ * symbolic link); a partial file is removed. */
+static int write_new_file(const char *out, const struct asset *a)
+{
+	int fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		fprintf(stderr, "%s: error: %s\n", out,
+			errno == EEXIST ? "exists; rhc init never writes over a file" : strerror(errno));
+		return EXIT_IO;
+	}
+	size_t done = 0;
+	while (done < a->len) {
+		ssize_t n = write(fd, a->data + done, a->len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	int err = done < a->len ? errno : 0;
+	if (close(fd) && !err)
+		err = errno;
+	if (err || done < a->len) {
+		fprintf(stderr, "%s: error: cannot write: %s\n", out, strerror(err ? err : EIO));
+		unlink(out); /* ours: made by O_EXCL above */
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
+/* rhc init [--distro D] [-o FILE]: the commented example spec of D, printed
+ * or written to a new FILE. */
 static int cmd_init(int argc, char **argv)
 {
-	const char *distro = init_specs[0].distro;
-	if (argc == 2 && !strcmp(argv[0], "--distro"))
-		distro = argv[1];
-	else if (argc == 1 && !strncmp(argv[0], "--distro=", 9))
-		distro = argv[0] + 9;
-	else if (argc)
-		return usage("init takes only --distro rke1|rke2|k3s");
-	for (size_t i = 0; i < sizeof(init_specs) / sizeof(init_specs[0]); i++)
-		if (!strcmp(init_specs[i].distro, distro))
-			return print_asset(init_specs[i].asset);
+	const char *distro = init_specs[0].distro, *out = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--distro") && i + 1 < argc)
+			distro = argv[++i];
+		else if (!strncmp(argv[i], "--distro=", 9))
+			distro = argv[i] + 9;
+		else if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			out = argv[++i];
+		else
+			return usage("init takes only --distro rke1|rke2|k3s and -o FILE");
+	}
+	for (size_t i = 0; i < sizeof(init_specs) / sizeof(init_specs[0]); i++) {
+		if (strcmp(init_specs[i].distro, distro))
+			continue;
+		const struct asset *a = asset_find(init_specs[i].asset);
+		return out && a ? write_new_file(out, a) : print_asset(init_specs[i].asset);
+	}
 	fprintf(stderr, "rhc: init --distro: '%s' is not one of rke1, rke2, k3s\n", distro);
 	return EXIT_USAGE;
 }

@@ -40,6 +40,19 @@ done
 cmp -s "$tmp/init-rke1.yml" "$src/examples/rancher-ha.yml" || fail "init --distro rke1 is not the walk-through"
 expect_rc 2 "$rhc" init --distro rke3
 expect_rc 2 "$rhc" init --bogus
+# init -o writes a new file only: an existing file (or a symlink) is left alone, exit 3
+expect_rc 0 "$rhc" init -o "$tmp/init-o.yml"
+cmp "$tmp/init.yml" "$tmp/init-o.yml" || fail "init -o wrote something else than init prints"
+expect_rc 0 "$rhc" init --distro k3s -o "$tmp/init-o-k3s.yml"
+cmp "$tmp/init-k3s.yml" "$tmp/init-o-k3s.yml" || fail "init --distro k3s -o wrote something else"
+echo keep >"$tmp/exists.yml"
+expect_rc 3 "$rhc" init -o "$tmp/exists.yml"
+[ "$(cat "$tmp/exists.yml")" = keep ] || fail "init -o wrote over a file"
+ln -s "$tmp/nowhere.yml" "$tmp/dangling.yml"
+expect_rc 3 "$rhc" init -o "$tmp/dangling.yml"
+[ ! -e "$tmp/nowhere.yml" ] || fail "init -o followed a symlink"
+expect_rc 2 "$rhc" init -o
+expect_rc 2 "$rhc" init extra
 "$rhc" schema >"$tmp/schema.json"
 cmp "$tmp/schema.json" "$src/schema/rhc-v1.schema.json" || fail "rhc schema is not schema/rhc-v1.schema.json"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["$schema"].endswith("2020-12/schema")' "$tmp/schema.json" ||
