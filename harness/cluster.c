@@ -18,6 +18,7 @@
 #include "kubeapi.h"
 #include "kubeconfig.h"
 #include "lower.h"
+#include "progress.h"
 #include "verify.h"
 #include "versions.h"
 
@@ -492,6 +493,7 @@ static void run_round(struct round *rd)
 static void trace_line(void *ctx, char kind, const char *line, size_t len)
 {
 	(void)ctx;
+	progress_clear(); /* a trace line must not land after the waiting line */
 	fprintf(stderr, "%c %.*s\n", kind, (int)len, line);
 }
 
@@ -564,16 +566,29 @@ static void poll_cluster(const struct round *proto, struct report *r)
 		run_round(&rd);
 		long left = deadline - now_s();
 		if (!rd.r.failed || rd.permanent || left <= 0) {
+			progress_clear();
 			copy_report(&rd.r, r);
 			wait_summary(&rd, rounds, now_s() - start, r);
 			round_free(&rd);
 			return;
 		}
 		int nap = backoff < left ? backoff : (int)left;
-		fprintf(stderr, "rhc verify --cluster: not ready after %ld s of %d s: %s; next check in %d s\n",
-			now_s() - start, proto->opt->wait_s, rd.pending.data ? rd.pending.data : "failures above", nap);
+		const char *pending = rd.pending.data ? rd.pending.data : "failures above";
+		if (progress_on()) {
+			/* on a terminal: one line, its clock ticking through the nap */
+			for (int s = 0; s < nap; s++) {
+				progress_show(true, "rhc verify --cluster: %ld s of %d s, next check in %d s: %s",
+					      now_s() - start, proto->opt->wait_s, nap - s, pending);
+				sleep(1);
+			}
+			progress_show(true, "rhc verify --cluster: %ld s of %d s, checking: %s",
+				      now_s() - start, proto->opt->wait_s, pending);
+		} else {
+			fprintf(stderr, "rhc verify --cluster: not ready after %ld s of %d s: %s; next check in %d s\n",
+				now_s() - start, proto->opt->wait_s, pending, nap);
+			sleep((unsigned)nap);
+		}
 		round_free(&rd);
-		sleep((unsigned)nap);
 		backoff = backoff * 2 > BACKOFF_MAX_S ? BACKOFF_MAX_S : backoff * 2;
 	}
 }
