@@ -31,6 +31,26 @@ struct loc text_pos_at(struct text_pos *p, const char *file, size_t off)
 	return (struct loc){file, p->line, p->col, 0};
 }
 
+static struct diag diag_make(enum diag_severity sev, struct loc loc, const char *path,
+			     const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+
+static struct diag diag_make(enum diag_severity sev, struct loc loc, const char *path,
+			     const char *fmt, va_list ap)
+{
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	return (struct diag){
+		.severity = sev,
+		.file = xstrdup(loc.file ? loc.file : "rhc"),
+		.line = loc.line,
+		.col = loc.col,
+		.len = loc.len > 0 ? loc.len : 0,
+		.path = xstrdup(path),
+		.message = msg,
+	};
+}
+
 static void diags_vadd(struct diags *d, enum diag_severity sev, struct loc loc, const char *path,
 		       const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
@@ -54,18 +74,7 @@ static void diags_vadd(struct diags *d, enum diag_severity sev, struct loc loc, 
 		d->items = items;
 		d->cap = cap;
 	}
-	char *msg = NULL;
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
-	d->items[d->count++] = (struct diag){
-		.severity = sev,
-		.file = xstrdup(loc.file ? loc.file : "rhc"),
-		.line = loc.line,
-		.col = loc.col,
-		.len = loc.len > 0 ? loc.len : 0,
-		.path = xstrdup(path),
-		.message = msg,
-	};
+	d->items[d->count++] = diag_make(sev, loc, path, fmt, ap);
 }
 
 void diags_error(struct diags *d, struct loc loc, const char *path, const char *fmt, ...)
@@ -88,22 +97,13 @@ void diags_note(struct diags *d, struct loc loc, const char *path, const char *f
 {
 	if (!d->count || d->last_dropped)
 		return;
-	struct diag *n = calloc(1, sizeof(*n));
-	char *msg = NULL;
+	struct diag *n = malloc(sizeof(*n));
+	if (!n)
+		abort();
 	va_list ap;
 	va_start(ap, fmt);
-	if (!n || vasprintf(&msg, fmt, ap) < 0)
-		abort();
+	*n = diag_make(DIAG_NOTE, loc, path, fmt, ap);
 	va_end(ap);
-	*n = (struct diag){
-		.severity = DIAG_NOTE,
-		.file = xstrdup(loc.file ? loc.file : "rhc"),
-		.line = loc.line,
-		.col = loc.col,
-		.len = loc.len > 0 ? loc.len : 0,
-		.path = xstrdup(path),
-		.message = msg,
-	};
 	struct diag **tail = &d->items[d->count - 1].note;
 	while (*tail)
 		tail = &(*tail)->note;
@@ -167,7 +167,10 @@ void diags_quote(struct diags *d, const char *file, const char *text, size_t len
 	}
 	qsort(w, n, sizeof(*w), want_order);
 	int line = 1;
-	size_t start = 0, end = 0, at = 0; /* the current line, and a cursor in it */
+	/* a byte order mark is no character of the first line to the YAML
+	 * reader's columns */
+	size_t start = len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3) ? 3 : 0;
+	size_t end = 0, at = 0; /* the current line, and a cursor in it */
 	long at_char = 0;
 	bool found_end = false;
 	for (size_t i = 0; i < n; i++) {

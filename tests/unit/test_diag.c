@@ -50,6 +50,8 @@ static const struct {
 	 "f.yml:2:1: error: bad\n    2 | \n      | ^\n"},
 	{"the end of a line", S("key:"), 1, 5, 0,
 	 "f.yml:1:5: error: bad\n    1 | key:\n      |     ^\n"},
+	{"a byte order mark is not shown", S("\xef\xbb\xbf" "a: bc\n"), 1, 4, 2,
+	 "f.yml:1:4: error: bad\n    1 | a: bc\n      |    ^~\n"},
 	{"a line past the end is not quoted", S("a: b\n"), 9, 1, 0, "f.yml:9:1: error: bad\n"},
 	{"line 0 (the whole file) is not quoted", S("a: b\n"), 0, 0, 0, "f.yml: error: bad\n"},
 	{"a span past the line end stops there", S("ab\n"), 1, 2, 9,
