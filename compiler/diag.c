@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "utf8.h"
 
 static char *xstrdup(const char *s)
 {
@@ -253,35 +254,6 @@ static bool char_hidden(uint32_t cp)
 	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
 }
 
-/* The valid UTF-8 sequence at S (N bytes left): its length and code point,
- * or 0 for a byte that starts none. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t k;
-	uint32_t v, min;
-	if (s[0] < 0x80)
-		return *cp = s[0], 1;
-	if ((s[0] & 0xE0) == 0xC0)
-		k = 2, v = s[0] & 0x1F, min = 0x80;
-	else if ((s[0] & 0xF0) == 0xE0)
-		k = 3, v = s[0] & 0x0F, min = 0x800;
-	else if ((s[0] & 0xF8) == 0xF0)
-		k = 4, v = s[0] & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (n < k)
-		return 0;
-	for (size_t i = 1; i < k; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = v << 6 | (s[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return k;
-}
-
 struct style {
 	const char *bold, *error, *warning, *note, *caret, *reset;
 };
@@ -305,7 +277,7 @@ static void put_source(struct buf *out, const struct diag *g, const struct style
 		if (col == g->col)
 			caret = disp;
 		uint32_t cp = 0;
-		size_t k = utf8_decode(p, (size_t)(e - p), &cp);
+		size_t k = utf8_seq(p, (size_t)(e - p), &cp);
 		int w;
 		if (!k) {
 			/* a stray byte: one character, as the column count has it */

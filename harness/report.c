@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "utf8.h"
 
 static char *dup_or_null(const char *s)
 {
@@ -112,22 +113,13 @@ void report_format_json(const struct report *r, struct buf *out)
 static void xml_text(struct buf *out, const char *s, bool attr)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	const unsigned char *end = p + strlen((const char *)p);
 	while (*p) {
 		unsigned char c = *p;
-		size_t n = 1;
 		if (c >= 0x80) {
-			n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-			uint32_t cp = n == 2 ? c & 0x1Fu : n == 3 ? c & 0x0Fu : c & 0x07u;
-			for (size_t i = 1; i < n; i++) {
-				if ((p[i] & 0xC0) != 0x80) {
-					n = 0;
-					break;
-				}
-				cp = cp << 6 | (p[i] & 0x3Fu);
-			}
-			uint32_t min = n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000;
-			if (!n || cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
-			    cp == 0xFFFE || cp == 0xFFFF) {
+			uint32_t cp = 0;
+			size_t n = utf8_seq(p, (size_t)(end - p), &cp);
+			if (!n || cp == 0xFFFE || cp == 0xFFFF) {
 				buf_printf(out, "\\x%02x", c);
 				p++;
 				continue;
