@@ -166,6 +166,8 @@ void diags_quote(struct diags *d, const char *file, const char *text, size_t len
 			w[n++].g = g;
 		}
 	}
+	if (!n)
+		return; /* nothing in FILE (w is NULL: no qsort) */
 	qsort(w, n, sizeof(*w), want_order);
 	int line = 1;
 	/* a byte order mark is no character of the first line to the YAML

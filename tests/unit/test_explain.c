@@ -135,6 +135,7 @@ static void test_explain(void **state)
 
 	/* a list's items: [] and [N] alike; allowed values and counts */
 	char *by_index = explain_text("nodes[2].roles", true, &err);
+	free(err);
 	text = explain_text("nodes[].roles", true, &err);
 	assert_string_equal(text, by_index);
 	assert_non_null(strstr(text, "FIELD:    nodes[].roles\nTYPE:     array of string\n"));
