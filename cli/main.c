@@ -47,6 +47,8 @@ static const struct {
 		   "  with spec.json, then the real tools (nginx -t, kubectl patch --local,\n"
 		   "  shellcheck) when on PATH, and each script run against recorders. One line per\n"
 		   "  check; exit 0 only when none failed. --require-tools: a missing tool fails.\n"
+		   "  --format json or junit: the report as one JSON document, or as JUnit XML for\n"
+		   "  CI test reporters (a testcase per check); the exit status is the same.\n"
 		   "  --lb: also runs nginx.conf in a real nginx on loopback against backends inside\n"
 		   "  rhc, and checks balancing and failover.\n"
 		   "  --cluster: also asks the Kubernetes API (kubeconfig: --kubeconfig, $KUBECONFIG\n"
