@@ -55,7 +55,7 @@ _rhc()
         return
         ;;
     --distro)
-        mapfile -t COMPREPLY < <(compgen -W "rke1" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "rke1 rke2 k3s" -- "$cur")
         return
         ;;
     --wait)

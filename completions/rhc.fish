@@ -55,7 +55,7 @@ complete -c rhc -n '__fish_seen_subcommand_from verify' -l verbose -d 'trace the
 # explain PATH
 complete -c rhc -n '__fish_seen_subcommand_from explain' -x -a '(__rhc_fields)'
 # init [--distro rke1] [-o FILE]
-complete -c rhc -n '__fish_seen_subcommand_from init' -l distro -x -a rke1 -d 'distribution'
+complete -c rhc -n '__fish_seen_subcommand_from init' -l distro -x -a 'rke1 rke2 k3s' -d 'distribution'
 complete -c rhc -n '__fish_seen_subcommand_from init' -s o -r -F -d 'write the spec to a new file'
 # help COMMAND
 complete -c rhc -n '__fish_seen_subcommand_from help' -x -a 'build check verify schema explain init'

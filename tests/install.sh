@@ -65,7 +65,7 @@ check "adir" rhc build spec.yml -o ""
 check "adir" rhc verify ""
 check "afile.yml" rhc check af
 check "afile.yml" rhc init -o af
-check "rke1" rhc init --distro ""
+check "rke1 rke2 k3s" rhc init --distro ""
 check "loadBalancer." rhc explain loadB
 check "loadBalancer.failTimeout" rhc explain loadBalancer.fai
 check "nodes[].roles" rhc explain "nodes[].ro"
