@@ -54,7 +54,7 @@ complete -c rhc -n '__fish_seen_subcommand_from verify' -l allow-exec -d 'run ex
 complete -c rhc -n '__fish_seen_subcommand_from verify' -l verbose -d 'trace the API exchanges'
 # explain PATH
 complete -c rhc -n '__fish_seen_subcommand_from explain' -x -a '(__rhc_fields)'
-# init [--distro rke1] [-o FILE]
+# init [--distro rke1|rke2|k3s] [-o FILE]
 complete -c rhc -n '__fish_seen_subcommand_from init' -l distro -x -a 'rke1 rke2 k3s' -d 'distribution'
 complete -c rhc -n '__fish_seen_subcommand_from init' -s o -r -F -d 'write the spec to a new file'
 # help COMMAND
