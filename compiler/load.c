@@ -170,7 +170,7 @@ struct loader {
 /* line 0 means "no mark": the tree then places the node next to its neighbours. */
 static struct loc mark_loc(const struct fy_mark *m)
 {
-	struct loc loc = {NULL, 0, 0};
+	struct loc loc = {NULL, 0, 0, 0};
 	if (m) {
 		loc.line = m->line + 1;
 		loc.col = m->column + 1;
@@ -181,6 +181,16 @@ static struct loc mark_loc(const struct fy_mark *m)
 static struct loc token_loc(struct fy_token *t)
 {
 	return mark_loc(t ? fy_token_start_mark(t) : NULL);
+}
+
+/* The characters scalar token T spans on its line, quotes included (its
+ * marks are inside them), or 0 over several lines. */
+static int token_width(struct fy_token *t, bool quoted)
+{
+	const struct fy_mark *s = fy_token_start_mark(t), *e = fy_token_end_mark(t);
+	if (!s || !e || s->line != e->line || e->column < s->column)
+		return 0;
+	return e->column - s->column + (quoted ? 2 : 0);
 }
 
 static void load_error(struct loader *l, struct loc loc, const char *msg)
@@ -291,9 +301,11 @@ static bool handle_event(struct loader *l, struct fy_event *fye)
 			ok = false;
 		} else {
 			enum fy_scalar_style style = fy_token_scalar_style(s->value);
-			if ((style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED) && loc.col > 1)
+			bool quoted = style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED;
+			if (quoted && loc.col > 1)
 				loc.col--; /* libfyaml marks the first character inside the quotes */
-			ok = tree_scalar(l->t, t, n, style == FYSS_PLAIN, loc.line, loc.col);
+			int width = s->value && loc.line ? token_width(s->value, quoted) : 0;
+			ok = tree_scalar(l->t, t, n, style == FYSS_PLAIN, loc.line, loc.col, width);
 		}
 		if (started)
 			text_done(l);
@@ -405,7 +417,7 @@ struct node *load_yaml_front(struct arena *a, const char *file, const char *data
 			     enum load_front front)
 {
 	if (len > LOAD_MAX_BYTES) {
-		diags_error(d, (struct loc){file, 0, 0}, NULL,
+		diags_error(d, (struct loc){file, 0, 0, 0}, NULL,
 			    "spec is %zu bytes; the limit is %zu bytes (64 MiB)", len, LOAD_MAX_BYTES);
 		return NULL;
 	}
@@ -433,12 +445,12 @@ struct node *load_yaml_front(struct arena *a, const char *file, const char *data
 		return NULL;
 	struct node *root = t.root;
 	if (!root) {
-		diags_error(d, (struct loc){file, 1, 1}, NULL,
+		diags_error(d, (struct loc){file, 1, 1, 0}, NULL,
 			    "the spec is empty; expected a mapping (start from 'rhc init')");
 		return NULL;
 	}
 	if (root->kind != NODE_MAP) {
-		diags_error(d, (struct loc){file, root->line, root->col}, NULL,
+		diags_error(d, (struct loc){file, root->line, root->col, 0}, NULL,
 			    "the spec must be a mapping at the top level, not %s",
 			    node_is_null(root) ? "an empty document" : node_kind_name(root->kind));
 		return NULL;

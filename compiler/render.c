@@ -107,7 +107,7 @@ static bool stream_end(struct render *r, struct stream *st, const char *path, co
 	if (st->sink_failed)
 		r->sink_failed = true;
 	else if (ok && !flushed)
-		diags_error(r->d, (struct loc){what, 0, 0}, NULL, "output too large");
+		diags_error(r->d, (struct loc){what, 0, 0, 0}, NULL, "output too large");
 	ok = flushed;
 	buf_free(&st->b);
 	if (!r->sink->end(r->sink, ok)) {
@@ -124,7 +124,7 @@ static bool render_one(struct render *r, const struct artefact_rule *rule, const
 {
 	const struct asset *t = asset_find(rule->template);
 	if (!t) {
-		diags_error(r->d, (struct loc){rule->template, 0, 0}, NULL, "template is not embedded");
+		diags_error(r->d, (struct loc){rule->template, 0, 0, 0}, NULL, "template is not embedded");
 		return false;
 	}
 	struct stream st;

@@ -16,7 +16,8 @@ struct rules {
 
 static struct loc at(const struct rules *r, const struct val *v)
 {
-	return (struct loc){r->file, v && v->line ? v->line : 1, v && v->line ? v->col : 1};
+	return (struct loc){r->file, v && v->line ? v->line : 1, v && v->line ? v->col : 1,
+			    v && v->line ? v->width : 0};
 }
 
 /* A value's spot, or its nearest located ancestor's, so a defaulted value
@@ -103,6 +104,10 @@ static void check_unique(struct rules *r, const struct val *nodes, const struct 
 			diags_error(r->d, at(r, located(v, node)), path, "%s '%s' is already used by nodes[%zu]",
 				    f->address ? "address" : "name", val_path_str(node, f->field),
 				    (size_t)t[slot].index);
+			const struct val *first = t[slot].node;
+			snprintf(path, sizeof(path), "nodes[%zu].%s", (size_t)t[slot].index, f->field);
+			diags_note(r->d, at(r, located(val_get(first, f->field), first)), path,
+				   "first used here");
 		}
 		t[slot] = (struct seen_node){node, (uint32_t)i, (uint32_t)(h >> 32)};
 	}

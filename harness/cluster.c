@@ -18,6 +18,7 @@
 #include "kubeapi.h"
 #include "kubeconfig.h"
 #include "lower.h"
+#include "progress.h"
 #include "verify.h"
 #include "versions.h"
 
@@ -508,6 +509,7 @@ static void print_clean(const char *const *secrets, const char *prefix, const ch
 static void trace_line(void *ctx, char kind, const char *line, size_t len)
 {
 	const char *const *secrets = ctx;
+	progress_clear(); /* a trace line must not land after the waiting line */
 	char *text = strndup(line, len);
 	char prefix[3] = {kind, ' ', '\0'};
 	if (!text)
@@ -586,21 +588,36 @@ static void poll_cluster(const struct round *proto, struct report *r)
 		run_round(&rd);
 		long left = deadline - now_s();
 		if (!rd.r.failed || rd.permanent || left <= 0) {
+			progress_clear();
 			copy_report(&rd.r, r);
 			wait_summary(&rd, rounds, now_s() - start, r);
 			round_free(&rd);
 			return;
 		}
 		int nap = backoff < left ? backoff : (int)left;
-		char *line = NULL;
-		if (asprintf(&line, "rhc verify --cluster: not ready after %ld s of %d s: %s; next check in %d s",
-			     now_s() - start, proto->opt->wait_s, rd.pending.data ? rd.pending.data : "failures above",
-			     nap) < 0)
-			abort();
-		print_clean(proto->client.trace_ctx, "", line);
-		free(line);
+		/* the pending list quotes the server: redacted and escaped like any line */
+		char *clean = report_redact(rd.pending.data ? rd.pending.data : "failures above",
+					    proto->client.trace_ctx);
+		struct buf pending = {0};
+		report_escape(&pending, clean);
+		free(clean);
+		const char *waiting_on = pending.data ? pending.data : "";
+		if (progress_on()) {
+			/* on a terminal: one line, its clock ticking through the nap */
+			for (int s = 0; s < nap; s++) {
+				progress_show(true, "rhc verify --cluster: %ld s of %d s, next check in %d s: %s",
+					      now_s() - start, proto->opt->wait_s, nap - s, waiting_on);
+				sleep(1);
+			}
+			progress_show(true, "rhc verify --cluster: %ld s of %d s, checking: %s",
+				      now_s() - start, proto->opt->wait_s, waiting_on);
+		} else {
+			fprintf(stderr, "rhc verify --cluster: not ready after %ld s of %d s: %s; next check in %d s\n",
+				now_s() - start, proto->opt->wait_s, waiting_on, nap);
+			sleep((unsigned)nap);
+		}
+		buf_free(&pending);
 		round_free(&rd);
-		sleep((unsigned)nap);
 		backoff = backoff * 2 > BACKOFF_MAX_S ? BACKOFF_MAX_S : backoff * 2;
 	}
 }

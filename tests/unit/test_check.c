@@ -302,9 +302,11 @@ static void test_unknown_and_duplicate_keys(void **state)
 		    "spec.yml:8:3: error: loadBalancer.prot: unknown key; did you mean 'ports'?\n"
 		    "spec.yml:10:3: error: rancher.hostName: unknown key; did you mean 'hostname'?\n"
 		    "spec.yml:10:3: error: rancher: missing required key 'hostname'\n"),
-		ROW(BASE "name: other\n", "spec.yml:10:1: error: name: duplicate key (first at line 2)\n"),
+		ROW(BASE "name: other\n", "spec.yml:10:1: error: name: duplicate key (first at line 2)\n"
+					 "spec.yml:2:1: note: name: first here\n"),
 		ROW(BASE "tools:\n  os: linux\n  os: darwin\n",
-		    "spec.yml:12:3: error: tools.os: duplicate key (first at line 11)\n"),
+		    "spec.yml:12:3: error: tools.os: duplicate key (first at line 11)\n"
+		    "spec.yml:11:3: note: tools.os: first here\n"),
 	};
 	run_rows(rows, NROWS(rows), false);
 }
@@ -378,6 +380,7 @@ static void test_values_out_of_bounds(void **state)
 		    "spec.yml:7:22: error: loadBalancer.workerConnections: '0100': write integers in decimal "
 		    "without leading zeros\n"
 		    "spec.yml:8:15: error: loadBalancer.ports[1]: duplicate item '80' (also at line 8)\n"
+		    "spec.yml:8:11: note: loadBalancer.ports[0]: first here\n"
 		    "spec.yml:8:19: error: loadBalancer.ports[2]: '70000' is out of range (1 to 65535)\n"
 		    "spec.yml:8:26: error: loadBalancer.ports[3]: '-1' is out of range (1 to 65535)\n"
 		    "spec.yml:8:30: error: loadBalancer.ports[4]: expected an integer, got '1.5'\n"
@@ -400,6 +403,7 @@ static void test_values_out_of_bounds(void **state)
 			 "  - name: b\n    address: 10.0.0.2\n    roles: [etcd, worker, controlplane, etcd]\n"
 			 "loadBalancer: {address: 10.0.0.3}\nrancher: {hostname: rancher.example.com}\n",
 		    "spec.yml:6:27: error: nodes[0].roles[2]: duplicate item 'etcd' (also at line 6)\n"
+		    "spec.yml:6:13: note: nodes[0].roles[0]: first here\n"
 		    "spec.yml:9:12: error: nodes[1].roles: has 4 items; at most 3 are allowed\n"),
 	};
 	run_rows(rows, NROWS(rows), false);
@@ -447,10 +451,14 @@ static void test_rules_errors(void **state)
 		    "spec.yml:4:3: warning: nodes: 6 etcd nodes: an even count tolerates no more failures "
 		    "than 5; use an odd number\n"
 		    "spec.yml:6:11: error: nodes[1].name: name 'a' is already used by nodes[0]\n"
+		    "spec.yml:4:11: note: nodes[0].name: first used here\n"
 		    "spec.yml:7:14: error: nodes[1].address: address '0:0::1' is already used by nodes[0]\n"
+		    "spec.yml:5:14: note: nodes[0].address: first used here\n"
 		    "spec.yml:11:14: error: nodes[3].address: address '10.0.0.1' is already used by nodes[2]\n"
+		    "spec.yml:9:14: note: nodes[2].address: first used here\n"
 		    "spec.yml:15:14: error: nodes[5].address: address '2001:db8:0:0:0:0:0:1' is already "
-		    "used by nodes[4]\n"),
+		    "used by nodes[4]\n"
+		    "spec.yml:13:14: note: nodes[4].address: first used here\n"),
 		/* every role must be somewhere */
 		ROW(HEAD "nodes:\n  - name: a\n    address: 10.0.0.1\n    roles: [etcd, controlplane]\n"
 			 "  - name: b\n    address: 10.0.0.2\n    roles: [controlplane]\n"
