@@ -26,6 +26,8 @@ static const struct artefact_rule rules[] = {
 	{"lb-nginx.sh", "templates/lb-nginx.sh.tmpl", ESC_SH, 0755, NULL, NULL},
 	{"rancher-cluster.yml", "templates/rancher-cluster.yml.tmpl", ESC_YAML, 0644, NULL, "tools.rke"},
 	{"helm.sh", "templates/helm.sh.tmpl", ESC_SH, 0755, NULL, NULL},
+	{"values/cert-manager.yaml", "templates/values-cert-manager.yaml.tmpl", ESC_YAML, 0644, NULL, "certManager.needed"},
+	{"values/rancher.yaml", "templates/values-rancher.yaml.tmpl", ESC_YAML, 0644, NULL, NULL},
 	{"patches/{}.json", "templates/patch.json.tmpl", ESC_JSON, 0644, "hostAliases.patches", NULL},
 	{"patch.sh", "templates/patch.sh.tmpl", ESC_SH, 0755, NULL, NULL},
 	{"RUNBOOK.md", "templates/RUNBOOK.md.tmpl", ESC_MD, 0644, NULL, NULL},
