@@ -19,7 +19,7 @@ static const char usage_text[] =
 	"       rhc verify [DIR] [--require-tools] [--format text|json] [--lb]\n"
 	"                  [--cluster [--kubeconfig F] [--context C] [--wait DURATION] [--allow-exec]]\n"
 	"       rhc schema\n"
-	"       rhc init\n"
+	"       rhc init [--distro rke1|rke2|k3s]\n"
 	"       rhc --version\n"
 	"       rhc help [COMMAND]\n"
 	"SPEC may be '-' for standard input. Exit: 0 ok, 1 spec errors or differences,\n"
@@ -50,7 +50,9 @@ static const struct {
 		   "  or ~/.kube/config; --context) whether the install is what spec.json says;\n"
 		   "  --wait DURATION polls until ready; --allow-exec runs exec credential plugins.\n"},
 	{"schema", "rhc schema\n  Prints the spec's JSON Schema (draft 2020-12), for editors.\n"},
-	{"init", "rhc init\n  Prints a commented example spec (the walk-through's setup).\n"},
+	{"init", "rhc init [--distro rke1|rke2|k3s]\n"
+		 "  Prints a commented example spec that builds as printed: rke2 (the default),\n"
+		 "  k3s, or rke1 (the 2019 walk-through's setup).\n"},
 };
 
 static int usage(const char *msg)
@@ -326,6 +328,32 @@ static int print_asset(const char *name)
 	return EXIT_OK;
 }
 
+/* The example spec each distro's `rhc init` prints; the first is the default. */
+static const struct {
+	const char *distro;
+	const char *asset;
+} init_specs[] = {
+	{"rke2", "examples/rke2.yml"},
+	{"k3s", "examples/k3s.yml"},
+	{"rke1", "examples/rancher-ha.yml"},
+};
+
+static int cmd_init(int argc, char **argv)
+{
+	const char *distro = init_specs[0].distro;
+	if (argc == 2 && !strcmp(argv[0], "--distro"))
+		distro = argv[1];
+	else if (argc == 1 && !strncmp(argv[0], "--distro=", 9))
+		distro = argv[0] + 9;
+	else if (argc)
+		return usage("init takes only --distro rke1|rke2|k3s");
+	for (size_t i = 0; i < sizeof(init_specs) / sizeof(init_specs[0]); i++)
+		if (!strcmp(init_specs[i].distro, distro))
+			return print_asset(init_specs[i].asset);
+	fprintf(stderr, "rhc: init --distro: '%s' is not one of rke1, rke2, k3s\n", distro);
+	return EXIT_USAGE;
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	if (argc == 0) {
@@ -355,8 +383,8 @@ int main(int argc, char **argv)
 		rc = cmd_verify(argc - 2, argv + 2);
 	else if (!strcmp(cmd, "schema") && argc == 2)
 		rc = print_asset(SCHEMA_ASSET);
-	else if (!strcmp(cmd, "init") && argc == 2)
-		rc = print_asset("examples/rancher-ha.yml");
+	else if (!strcmp(cmd, "init"))
+		rc = cmd_init(argc - 2, argv + 2);
 	else if (!strcmp(cmd, "--version") || !strcmp(cmd, "version"))
 		rc = (printf("rhc %s\n", RHC_VERSION), EXIT_OK);
 	else if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h"))

@@ -3,7 +3,7 @@
 #include <string.h>
 
 static const char *const kind_names[ESC_COUNT] = {"nginx", "yaml", "json", "sh", "shvar", "md",
-								  "comment"};
+								  "comment", "corefile"};
 
 int escape_kind_by_name(const char *name, size_t len)
 {
@@ -243,6 +243,23 @@ bool escape_comment(struct buf *out, const char *s, size_t n)
 	return true;
 }
 
+/* A Corefile token needs no quoting when it is one word of these bytes; the
+ * same bytes are plain text inside a YAML block scalar, so one check serves
+ * both layers (a quote, brace, '#', space or line break would not). */
+bool escape_corefile_token(struct buf *out, const char *s, size_t n)
+{
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '-' || c == '_' || c == ':'))
+			return false;
+	}
+	buf_put(out, s, n);
+	return true;
+}
+
 bool escape_sh_var(struct buf *out, const char *s, size_t n)
 {
 	if (!n || (s[0] >= '0' && s[0] <= '9') || (classes(s, n) & B_NONID))
@@ -310,6 +327,8 @@ bool escape_value(struct buf *out, enum escape_kind kind, const struct val *v)
 		return escape_sh_var(out, s, n);
 	case ESC_COMMENT:
 		return escape_comment(out, s, n);
+	case ESC_COREFILE:
+		return escape_corefile_token(out, s, n);
 	default:
 		return false;
 	}

@@ -17,10 +17,13 @@ enum escape_kind {
 	ESC_SHVAR, /* a shell variable name, for "${NAME}": identifier or refused */
 	ESC_MD,    /* Markdown inline code content: no backticks or line breaks */
 	ESC_COMMENT, /* inside a '#' comment line: anything but control bytes */
+	ESC_COREFILE, /* a bare CoreDNS Corefile token (host name, address) on a line of a
+		       * YAML block scalar: letters, digits, '.', '-', '_' and ':' only */
 	ESC_COUNT
 };
 
-/* The kind named NAME ("nginx", "yaml", "json", "sh", "shvar", "md", "comment"), or -1. */
+/* The kind named NAME ("nginx", "yaml", "json", "sh", "shvar", "md", "comment",
+ * "corefile"), or -1. */
 int escape_kind_by_name(const char *name, size_t len);
 const char *escape_kind_name(enum escape_kind kind);
 
@@ -31,6 +34,7 @@ bool escape_nginx_word(struct buf *out, const char *s, size_t n);
 bool escape_md_code(struct buf *out, const char *s, size_t n);
 bool escape_sh_var(struct buf *out, const char *s, size_t n);
 bool escape_comment(struct buf *out, const char *s, size_t n);
+bool escape_corefile_token(struct buf *out, const char *s, size_t n);
 /* Length of the prefix of S that escape_json_string copies unchanged: a
  * writer that finds the whole string plain can quote it itself. */
 size_t escape_json_plain(const char *s, size_t n);

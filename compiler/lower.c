@@ -84,7 +84,7 @@ static struct val *lower_rancher(struct arena *a, const struct val *spec, const 
 	val_set_str(a, r, "ingress_class_name", class_name);
 	val_set_bool(a, r, "ingress", *source || *class_name);
 	val_set_str(a, r, "le_ingress_class",
-		    le && (!known || rancher_chart_has(&st->chart, CHART_LE_INGRESS_CLASS)) ? stack_ingress_class(spec) : "");
+		    le && (!known || rancher_chart_has(&st->chart, CHART_LE_INGRESS_CLASS)) ? stack_ingress_class(spec, st) : "");
 	val_set_str(a, r, "agent_tls_mode", stack_agent_tls_mode(st, spec));
 	val_set_bool(a, r, "tls_secret", !strcmp(tls, "secret"));
 	val_set_bool(a, r, "tls_external", !strcmp(tls, "external"));
@@ -92,47 +92,87 @@ static struct val *lower_rancher(struct arena *a, const struct val *spec, const 
 	return r;
 }
 
+/* A node as the load balancer lists it: its spec node plus "host", sharing
+ * the node's members rather than copying them (100,000 workers would take
+ * 10 MB more). Nothing may append to it. */
+static void add_target(struct arena *a, struct val *list, const struct val *n)
+{
+	const char *host = bracketed(a, val_path_str(n, "address"));
+	struct val *h = val_str_borrowed(a, host, strlen(host));
+	h->key = "host";
+	h->next = n->first;
+	struct val *w = val_add(list, NULL, val_new(a, VAL_MAP));
+	w->first = h;
+	w->last = n->last;
+	w->count = n->count + 1;
+}
+
+static bool is_server(const struct val *n)
+{
+	const struct val *roles = val_get(n, "roles");
+	return val_list_has(roles, "controlplane") || val_list_has(roles, "etcd");
+}
+
+static void add_upstream(struct arena *a, struct val *ups, long long port, bool ingress, size_t targets)
+{
+	struct val *u = val_add(ups, NULL, val_new(a, VAL_MAP));
+	val_set_str(a, u, "name", arena_printf(a, "rancher_servers_%lld", port));
+	val_set_int(a, u, "port", port);
+	val_set_str(a, u, "publish", arena_printf(a, "%lld:%lld", port, port));
+	val_set_bool(a, u, "ingress", ingress);
+	/* nginx needs about 1 KiB of shared zone per upstream server (measured
+	 * with nginx 1.22: 197 servers fit in 256k, 997 in 1m, not in 768k). */
+	val_set_str(a, u, "zone_size", arena_printf(a, "%zuk", 64 + targets));
+}
+
+/* The ingress ports go to the worker nodes (where the ingress controller
+ * runs); rke2 adds its supervisor port 9345 and the API 6443, k3s the API,
+ * both to the server nodes. */
 static struct val *lower_lb(struct arena *a, const struct val *spec, const struct val *nodes)
 {
 	struct val *lb = val_new(a, VAL_MAP);
 	const char *balance = val_path_str(spec, "loadBalancer.balance");
+	const char *distro = val_path_str(spec, "kubernetes.distro");
 	val_set_bool(a, lb, "least_conn", !strcmp(balance, "least_conn"));
 	val_set_bool(a, lb, "hash", !strcmp(balance, "hash"));
 	struct val *workers = val_add(lb, "workers", val_new(a, VAL_LIST));
+	struct val *servers = val_add(lb, "servers", val_new(a, VAL_LIST));
+	bool api = strcmp(distro, "rke1") != 0;
 	/* Docker's default bridge gives a container no IPv6 route: with an
 	 * IPv6 LB or upstream the container shares the host's network, and
 	 * nginx listens on [::] too (SPEC.md, Current stacks). */
 	bool ipv6 = strchr(val_path_str(spec, "loadBalancer.address"), ':') != NULL;
 	for (const struct val *n = nodes->first; n; n = n->next) {
-		if (!val_list_has(val_get(n, "roles"), "worker"))
-			continue;
-		ipv6 |= strchr(val_path_str(n, "address"), ':') != NULL;
-		/* A worker is its spec node plus "host": the map's members are host
-		 * followed by the node's own members, shared, not copied (100,000
-		 * workers would take 10 MB more). Nothing may append to it. */
-		const char *address = val_path_str(n, "address");
-		const char *host = bracketed(a, address);
-		struct val *h = val_str_borrowed(a, host, strlen(host));
-		h->key = "host";
-		h->next = n->first;
-		struct val *w = val_add(workers, NULL, val_new(a, VAL_MAP));
-		w->first = h;
-		w->last = n->last;
-		w->count = n->count + 1;
+		bool worker = val_list_has(val_get(n, "roles"), "worker"), server = api && is_server(n);
+		if (worker)
+			add_target(a, workers, n);
+		if (server)
+			add_target(a, servers, n);
+		ipv6 |= (worker || server) && strchr(val_path_str(n, "address"), ':') != NULL;
 	}
 	val_set_bool(a, lb, "ipv6", ipv6);
-	/* nginx needs about 1 KiB of shared zone per upstream server (measured
-	 * with nginx 1.22: 197 servers fit in 256k, 997 in 1m, not in 768k). */
-	val_set_str(a, lb, "zone_size", arena_printf(a, "%zuk", 64 + (size_t)workers->count));
 	struct val *ups = val_add(lb, "upstreams", val_new(a, VAL_LIST));
 	const struct val *ports = val_path(spec, "loadBalancer.ports");
-	for (const struct val *p = ports ? ports->first : NULL; p; p = p->next) {
-		struct val *u = val_add(ups, NULL, val_new(a, VAL_MAP));
-		val_set_str(a, u, "name", arena_printf(a, "rancher_servers_%lld", p->i));
-		val_set_int(a, u, "port", p->i);
-		val_set_str(a, u, "publish", arena_printf(a, "%lld:%lld", p->i, p->i));
-	}
+	for (const struct val *p = ports ? ports->first : NULL; p; p = p->next)
+		add_upstream(a, ups, p->i, true, (size_t)workers->count);
+	if (!strcmp(distro, "rke2"))
+		add_upstream(a, ups, 9345, false, (size_t)servers->count);
+	if (api)
+		add_upstream(a, ups, 6443, false, (size_t)servers->count);
 	return lb;
+}
+
+/* hostAliases.mode resolved: enabled false is off; default is patch for
+ * rke1 (the walk-through's way) and coredns where rhc writes the cluster's
+ * CoreDNS configuration (rke2, k3s). */
+static const char *alias_mode(const struct val *spec)
+{
+	const char *mode = val_path_str(spec, "hostAliases.mode");
+	if (!val_path_bool(spec, "hostAliases.enabled"))
+		return "off";
+	if (strcmp(mode, "default"))
+		return mode;
+	return strcmp(val_path_str(spec, "kubernetes.distro"), "rke1") ? "coredns" : "patch";
 }
 
 /* One patch per workload: the spec's list, or every workload the chart
@@ -142,12 +182,17 @@ static struct val *lower_aliases(struct arena *a, const struct val *spec, const 
 {
 	struct val *h = val_new(a, VAL_MAP);
 	const char *ip = val_path_str(spec, "hostAliases.ip");
+	const char *mode = alias_mode(spec);
 	val_set_str(a, h, "ip", *ip ? ip : val_path_str(spec, "loadBalancer.address"));
+	val_set_str(a, h, "mode", mode);
+	val_set_bool(a, h, "coredns", !strcmp(mode, "coredns"));
+	/* k3s imports coredns-custom's *.server keys as server blocks */
+	val_set_str(a, h, "coredns_key", arena_printf(a, "%s.server", val_path_str(spec, "rancher.hostname")));
 	struct val *patches = val_add(h, "patches", val_new(a, VAL_LIST));
 	struct val *local = val_add(h, "local", val_new(a, VAL_LIST));
 	struct val *downstream = val_add(h, "downstream", val_new(a, VAL_LIST));
 	const struct val *wanted = val_path(spec, "hostAliases.workloads");
-	if (!val_path_bool(spec, "hostAliases.enabled"))
+	if (strcmp(mode, "patch"))
 		return h;
 	size_t n;
 	const struct rancher_workload *rows = rancher_workloads(&n);
@@ -165,6 +210,158 @@ static struct val *lower_aliases(struct arena *a, const struct val *spec, const 
 		}
 	}
 	return h;
+}
+
+/* What differs between RKE2 and K3s on a node: where things live, how the
+ * installer is told the release and the node type, what the services are
+ * called. From the RKE2 docs (install/methods.md, install/configuration.md,
+ * reference/server_config.md) and the K3s docs (installation/configuration,
+ * reference/env-variables). */
+struct node_distro {
+	const char *distro;
+	const char *config_dir;	   /* config.yaml and the token file */
+	const char *manifests_dir; /* auto-applied by every server */
+	const char *install_url;
+	const char *version_env;   /* the installer's pinned-release variable */
+	const char *type_env;	   /* the installer's node-type variable */
+	const char *server_type, *agent_type;
+	const char *server_service, *agent_service;
+	const char *kubeconfig;	   /* written by the first server */
+	long long join_port;	   /* where joining nodes register */
+	const char *default_token_env;
+};
+static const struct node_distro node_distros[] = {
+	{"rke2", "/etc/rancher/rke2", "/var/lib/rancher/rke2/server/manifests", "https://get.rke2.io",
+	 "INSTALL_RKE2_VERSION", "INSTALL_RKE2_TYPE", "server", "agent", "rke2-server", "rke2-agent",
+	 "/etc/rancher/rke2/rke2.yaml", 9345, "RKE2_TOKEN"},
+	{"k3s", "/etc/rancher/k3s", "/var/lib/rancher/k3s/server/manifests", "https://get.k3s.io",
+	 "INSTALL_K3S_VERSION", "INSTALL_K3S_EXEC", "server", "agent", "k3s", "k3s-agent",
+	 "/etc/rancher/k3s/k3s.yaml", 6443, "K3S_TOKEN"},
+};
+
+static const struct node_distro *node_distro_for(const char *distro)
+{
+	for (size_t i = 0; i < sizeof(node_distros) / sizeof(node_distros[0]); i++)
+		if (!strcmp(node_distros[i].distro, distro))
+			return &node_distros[i];
+	return NULL;
+}
+
+static void add_node(struct arena *a, struct val *list, const struct val *n, const struct node_distro *nd,
+		     bool server, bool first)
+{
+	struct val *m = val_add(list, NULL, val_new(a, VAL_MAP));
+	const char *internal = val_path_str(n, "internalAddress");
+	bool worker = val_list_has(val_get(n, "roles"), "worker");
+	val_set_str(a, m, "name", val_path_str(n, "name"));
+	val_set_str(a, m, "address", val_path_str(n, "address"));
+	val_set_str(a, m, "scp_host", bracketed(a, val_path_str(n, "address")));
+	val_set_str(a, m, "user", val_path_str(n, "user"));
+	val_set_str(a, m, "node_ip", *internal ? internal : val_path_str(n, "address"));
+	val_set_bool(a, m, "server", server);
+	val_set_bool(a, m, "agent", !server);
+	val_set_bool(a, m, "first", first);
+	val_set_bool(a, m, "join", !first);
+	/* a server without the worker role keeps workloads off it */
+	val_set_bool(a, m, "taint", server && !worker);
+	val_set_str(a, m, "type", server ? nd->server_type : nd->agent_type);
+	val_set_str(a, m, "service", server ? nd->server_service : nd->agent_service);
+}
+
+/* rke2/k3s: the per-node view (first server, the other servers, then the
+ * agents: the order cluster.sh installs them in) and the values every
+ * node's files share. */
+static struct val *lower_cluster(struct arena *a, const struct val *spec, const struct val *aliases)
+{
+	struct val *c = val_new(a, VAL_MAP);
+	const char *distro = val_path_str(spec, "kubernetes.distro");
+	const char *name = val_path_str(spec, "name");
+	const struct node_distro *nd = node_distro_for(distro);
+	bool rke2 = !strcmp(distro, "rke2"), k3s = !strcmp(distro, "k3s");
+	val_set_bool(a, c, "rke1", !nd);
+	val_set_bool(a, c, "per_node", nd != NULL);
+	val_set_bool(a, c, "rke2", rke2);
+	val_set_bool(a, c, "k3s", k3s);
+	val_set_str(a, c, "distro", distro);
+	val_set_str(a, c, "kubeconfig", nd ? arena_printf(a, "kube_config_%s.yaml", name)
+					   : "kube_config_rancher-cluster.yml");
+	bool coredns = val_path_bool(aliases, "coredns");
+	val_set_bool(a, c, "coredns_rke2", rke2 && coredns);
+	val_set_bool(a, c, "coredns_k3s", k3s && coredns);
+	struct val *nodes = val_add(c, "nodes", val_new(a, VAL_LIST));
+	const char *version = val_path_str(spec, "kubernetes.version");
+	struct semver v = {0, 0, 0};
+	const struct distro_release *row = nd ? distro_release_for(distro, version) : NULL;
+	if (nd && !*version)
+		row = distro_newest_release(distro), version = row->release;
+	semver_parse(version, &v);
+	const char *ingress = val_path_str(spec, "kubernetes.ingress");
+	if (!strcmp(ingress, "default"))
+		ingress = distro_default_ingress(distro, &v);
+	val_set_str(a, c, "ingress", ingress);
+	if (!nd)
+		return c;
+	val_set_str(a, c, "release", version);
+	val_set_str(a, c, "kubernetes", arena_printf(a, "v%ld.%ld.%ld", v.major, v.minor, v.patch));
+	val_set_str(a, c, "coredns_chart", row && row->coredns_chart ? row->coredns_chart : "");
+	val_set_str(a, c, "config_dir", nd->config_dir);
+	val_set_str(a, c, "config_file", arena_printf(a, "%s/config.yaml", nd->config_dir));
+	val_set_str(a, c, "token_file", arena_printf(a, "%s/join-token", nd->config_dir));
+	val_set_str(a, c, "manifests_dir", nd->manifests_dir);
+	val_set_str(a, c, "manifest_file", arena_printf(a, "%s/rhc-coredns-hosts.yaml", nd->manifests_dir));
+	val_set_str(a, c, "install_url", nd->install_url);
+	val_set_str(a, c, "version_env", nd->version_env);
+	val_set_str(a, c, "type_env", nd->type_env);
+	val_set_str(a, c, "remote_kubeconfig", nd->kubeconfig);
+	/* "~/" means the admin's home, which a quoted word would not expand */
+	const char *key = val_path_str(spec, "kubernetes.sshKeyPath");
+	bool home = !strncmp(key, "~/", 2);
+	val_set_bool(a, c, "key_in_home", home);
+	val_set_str(a, c, "key_path", home ? key + 2 : key);
+	const char *token_env = val_path_str(spec, "kubernetes.tokenEnv");
+	val_set_str(a, c, "token_env", *token_env ? token_env : nd->default_token_env);
+	const char *lb = bracketed(a, val_path_str(spec, "loadBalancer.address"));
+	val_set_str(a, c, "join_url", arena_printf(a, "https://%s:%lld", lb, nd->join_port));
+	val_set_str(a, c, "api_url", arena_printf(a, "https://%s:6443", lb));
+	/* RKE2 names its ingress choices ingress-nginx, traefik and none (rke2-docs
+	 * reference/server_config.md, ingress-controller); K3s only disables its
+	 * Traefik. The choice is always written, so the release's default can
+	 * change without changing the cluster. */
+	val_set_str(a, c, "ingress_controller", !strcmp(ingress, "nginx") ? "ingress-nginx" : ingress);
+	val_set_bool(a, c, "k3s_no_traefik", k3s && !strcmp(ingress, "none"));
+	const char *cni = val_path_str(spec, "kubernetes.cni");
+	val_set_str(a, c, "rke2_cni", rke2 && strcmp(cni, "default") ? cni : "");
+	val_set_bool(a, c, "k3s_no_flannel", k3s && !strcmp(cni, "none"));
+	struct val *san = val_add(c, "tls_san", val_new(a, VAL_LIST));
+	val_add(san, NULL, val_str(a, val_path_str(spec, "loadBalancer.address")));
+	const struct val *extra = val_path(spec, "kubernetes.tlsSan");
+	for (const struct val *e = extra ? extra->first : NULL; e; e = e->next)
+		if (!val_list_has(san, e->s))
+			val_add(san, NULL, val_str(a, e->s));
+	bool snapshot = val_path_bool(spec, "kubernetes.etcd.snapshot");
+	val_set_bool(a, c, "etcd_snapshot", snapshot);
+	char cron[32] = "";
+	long count = 0;
+	const char *why;
+	if (snapshot)
+		etcd_schedule(val_path_str(spec, "kubernetes.etcd.creation"),
+			      val_path_str(spec, "kubernetes.etcd.retention"), cron, sizeof(cron), &count, &why);
+	val_set_str(a, c, "etcd_cron", cron);
+	val_set_int(a, c, "etcd_retention", count);
+	const struct val *all = val_get(spec, "nodes");
+	const struct val *first = NULL;
+	for (const struct val *n = all->first; n && !first; n = n->next)
+		if (is_server(n))
+			first = n;
+	if (first)
+		add_node(a, nodes, first, nd, true, true);
+	for (const struct val *n = all->first; n; n = n->next)
+		if (n != first && is_server(n))
+			add_node(a, nodes, n, nd, true, false);
+	for (const struct val *n = all->first; n; n = n->next)
+		if (!is_server(n))
+			add_node(a, nodes, n, nd, false, false);
+	return c;
 }
 
 /* kind has control-plane and worker nodes only, and runs etcd on its
@@ -213,7 +410,8 @@ struct val *lower_spec(struct arena *a, const struct val *spec)
 	stack_read(spec, &st);
 	val_add(view, "rancher", lower_rancher(a, spec, &st));
 	val_add(view, "lb", lower_lb(a, spec, val_get(spec, "nodes")));
-	val_add(view, "hostAliases", lower_aliases(a, spec, &st));
+	struct val *aliases = val_add(view, "hostAliases", lower_aliases(a, spec, &st));
+	val_add(view, "cluster", lower_cluster(a, spec, aliases));
 	val_add(view, "rehearsal", lower_rehearsal(a, spec, helm));
 	return view;
 }

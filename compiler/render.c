@@ -9,30 +9,38 @@
 #include "template.h"
 
 /* One row per artefact: where it goes, which template makes it, how values
- * are escaped there. FOREACH names a view list: one file per item, the
- * item's "workload" filling the {} of PATH. */
+ * are escaped there, and when it exists. Templates are grouped by what they
+ * serve: common/ every distro, rke1/ RKE1, rke2/ RKE2 and K3s alike (the
+ * view says which). FOREACH names a view list: one file per item, the
+ * item's KEY filling the {} of PATH. */
 struct artefact_rule {
 	const char *path;
 	const char *template;
 	enum escape_kind kind;
 	int mode;
 	const char *foreach;
+	const char *key;
 	const char *when; /* a view boolean that must hold, or NULL */
 };
 
 static const struct artefact_rule rules[] = {
-	{"tools.sh", "templates/tools.sh.tmpl", ESC_SH, 0755, NULL, NULL},
-	{"nginx.conf", "templates/nginx.conf.tmpl", ESC_NGINX, 0644, NULL, NULL},
-	{"lb-nginx.sh", "templates/lb-nginx.sh.tmpl", ESC_SH, 0755, NULL, NULL},
-	{"rancher-cluster.yml", "templates/rancher-cluster.yml.tmpl", ESC_YAML, 0644, NULL, "tools.rke"},
-	{"helm.sh", "templates/helm.sh.tmpl", ESC_SH, 0755, NULL, NULL},
-	{"values/cert-manager.yaml", "templates/values-cert-manager.yaml.tmpl", ESC_YAML, 0644, NULL, "certManager.needed"},
-	{"values/rancher.yaml", "templates/values-rancher.yaml.tmpl", ESC_YAML, 0644, NULL, NULL},
-	{"patches/{}.json", "templates/patch.json.tmpl", ESC_JSON, 0644, "hostAliases.patches", NULL},
-	{"patch.sh", "templates/patch.sh.tmpl", ESC_SH, 0755, NULL, NULL},
-	{"RUNBOOK.md", "templates/RUNBOOK.md.tmpl", ESC_MD, 0644, NULL, NULL},
-	{"rehearsal/kind-config.yaml", "templates/kind-config.yaml.tmpl", ESC_YAML, 0644, NULL, "rehearsal.enabled"},
-	{"rehearsal/run.sh", "templates/rehearsal-run.sh.tmpl", ESC_SH, 0755, NULL, "rehearsal.enabled"},
+	{"tools.sh", "templates/common/tools.sh.tmpl", ESC_SH, 0755, NULL, NULL, NULL},
+	{"nginx.conf", "templates/common/nginx.conf.tmpl", ESC_NGINX, 0644, NULL, NULL, NULL},
+	{"lb-nginx.sh", "templates/common/lb-nginx.sh.tmpl", ESC_SH, 0755, NULL, NULL, NULL},
+	{"rancher-cluster.yml", "templates/rke1/rancher-cluster.yml.tmpl", ESC_YAML, 0644, NULL, NULL, "cluster.rke1"},
+	{"nodes/{}/config.yaml", "templates/rke2/config.yaml.tmpl", ESC_YAML, 0644, "cluster.nodes", "name", "cluster.per_node"},
+	{"nodes/{}/install.sh", "templates/rke2/install.sh.tmpl", ESC_SH, 0755, "cluster.nodes", "name", "cluster.per_node"},
+	{"cluster.sh", "templates/rke2/cluster.sh.tmpl", ESC_SH, 0755, NULL, NULL, "cluster.per_node"},
+	{"manifests/coredns-hosts.yaml", "templates/rke2/coredns-hosts-rke2.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, "cluster.coredns_rke2"},
+	{"manifests/coredns-hosts.yaml", "templates/rke2/coredns-hosts-k3s.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, "cluster.coredns_k3s"},
+	{"helm.sh", "templates/common/helm.sh.tmpl", ESC_SH, 0755, NULL, NULL, NULL},
+	{"values/cert-manager.yaml", "templates/common/values-cert-manager.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, "certManager.needed"},
+	{"values/rancher.yaml", "templates/common/values-rancher.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, NULL},
+	{"patches/{}.json", "templates/common/patch.json.tmpl", ESC_JSON, 0644, "hostAliases.patches", "workload", NULL},
+	{"patch.sh", "templates/common/patch.sh.tmpl", ESC_SH, 0755, NULL, NULL, NULL},
+	{"RUNBOOK.md", "templates/common/RUNBOOK.md.tmpl", ESC_MD, 0644, NULL, NULL, NULL},
+	{"rehearsal/kind-config.yaml", "templates/common/kind-config.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, "rehearsal.enabled"},
+	{"rehearsal/run.sh", "templates/common/rehearsal-run.sh.tmpl", ESC_SH, 0755, NULL, NULL, "rehearsal.enabled"},
 };
 
 /* A file on its way to the sink, hashed as its bytes go. */
@@ -174,7 +182,7 @@ static bool render_templates(struct render *r, const struct val *view)
 			char path[256];
 			const char *hole = strstr(rule->path, "{}");
 			snprintf(path, sizeof(path), "%.*s%s%s", (int)(hole - rule->path), rule->path,
-				 val_path_str(item, "workload"), hole + 2);
+				 val_path_str(item, rule->key), hole + 2);
 			const struct val *scopes[] = {view, item};
 			ok &= render_one(r, rule, path, scopes, 2);
 		}

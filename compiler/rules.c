@@ -133,12 +133,141 @@ static void check_nodes(struct rules *r)
 			      counts[0], counts[0] - 1);
 }
 
+/* Which values of kubernetes.cni and .ingress each distro takes
+ * (SPEC.md "Current stacks"; rke2-docs reference/server_config.md lists
+ * canal, calico and cilium; k3s runs flannel or none). */
+struct distro_choice {
+	const char *distro;
+	const char *cni;     /* space-separated */
+	const char *ingress; /* space-separated */
+};
+static const struct distro_choice distro_choices[] = {
+	{"rke1", "default", "default nginx"},
+	{"rke2", "default canal calico cilium", "default nginx traefik none"},
+	{"k3s", "default flannel none", "default traefik none"},
+};
+
+static bool word_in(const char *words, const char *w)
+{
+	size_t n = strlen(w);
+	for (const char *p = words; *p;) {
+		size_t k = strcspn(p, " ");
+		if (k == n && !strncmp(p, w, n))
+			return true;
+		p += k + (p[k] == ' ');
+	}
+	return false;
+}
+
+static const struct val *kube(const struct rules *r, const char *field)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "kubernetes.%s", field);
+	return val_path(r->spec, path);
+}
+
+static void check_choice(struct rules *r, const char *distro, const char *field, const char *allowed)
+{
+	const struct val *v = kube(r, field);
+	char path[64], list[128];
+	snprintf(path, sizeof(path), "kubernetes.%s", field);
+	size_t n = 0;
+	for (const char *p = allowed; *p && n + 3 < sizeof(list); p++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, *p == ' ' ? ", " : "%c", *p);
+	if (v && !word_in(allowed, v->s))
+		diags_error(r->d, at(r, located(v, r->spec)), path,
+			    "%s '%s' is not available with distro %s; it takes %s", field, v->s, distro, list);
+}
+
+/* rke2/k3s: the release names its distro; one missing from rhc's table
+ * cannot be checked, as for rke. */
+static void check_release(struct rules *r, const char *distro)
+{
+	const struct val *v = kube(r, "version");
+	const char *suffix = distro_release_suffix(distro);
+	if (!v || !v->len || !suffix)
+		return;
+	if (!strstr(v->s, suffix)) {
+		diags_error(r->d, at(r, located(v, r->spec)), "kubernetes.version",
+			    "'%s' is not a %s release; %s releases look like %s", v->s, distro, distro,
+			    distro_newest_release(distro)->release);
+		return;
+	}
+	if (!distro_release_for(distro, v->s))
+		diags_warning(r->d, at(r, located(v, r->spec)), "kubernetes.version",
+			      "%s %s is not in rhc's table (newest known: %s); its defaults cannot be checked",
+			      distro, v->s, distro_newest_release(distro)->release);
+}
+
+/* The load balancer adds the API ports itself: rke2 9345 and 6443, k3s 6443. */
+static void check_api_ports(struct rules *r, const char *distro)
+{
+	const struct val *ports = val_path(r->spec, "loadBalancer.ports");
+	bool rke2 = !strcmp(distro, "rke2");
+	size_t i = 0;
+	for (const struct val *p = ports ? ports->first : NULL; p; p = p->next, i++) {
+		char path[48];
+		snprintf(path, sizeof(path), "loadBalancer.ports[%zu]", i);
+		if (p->i == 6443 || (rke2 && p->i == 9345))
+			diags_error(r->d, at(r, located(p, ports)), path,
+				    "port %lld is the %s the load balancer already forwards to the %s servers; list only ingress ports here",
+				    p->i, p->i == 6443 ? "Kubernetes API" : "RKE2 supervisor port", distro);
+	}
+}
+
+static void check_etcd_schedule(struct rules *r)
+{
+	const struct val *snapshot = val_path(r->spec, "kubernetes.etcd.snapshot");
+	const struct val *creation = val_path(r->spec, "kubernetes.etcd.creation");
+	const struct val *retention = val_path(r->spec, "kubernetes.etcd.retention");
+	if (!snapshot || !snapshot->b || !creation || !retention)
+		return;
+	char cron[32];
+	long count;
+	const char *why;
+	/* creation against itself: only creation can be wrong */
+	if (!etcd_schedule(creation->s, creation->s, cron, sizeof(cron), &count, &why))
+		diags_error(r->d, at(r, located(creation, r->spec)), "kubernetes.etcd.creation", "'%s' %s",
+			    creation->s, why);
+	else if (!etcd_schedule(creation->s, retention->s, cron, sizeof(cron), &count, &why))
+		diags_error(r->d, at(r, located(retention, r->spec)), "kubernetes.etcd.retention",
+			    "'%s' %s ('%s')", retention->s, why, creation->s);
+}
+
 static void check_distro(struct rules *r)
 {
-	const struct val *distro = val_path(r->spec, "kubernetes.distro");
-	if (distro && !strcmp(distro->s, "rke2"))
-		diags_error(r->d, at(r, located(distro, r->spec)), "kubernetes.distro",
-			    "distro 'rke2' is not supported yet by this rhc; use rke1");
+	const struct val *distro = kube(r, "distro");
+	if (!distro)
+		return;
+	for (size_t i = 0; i < sizeof(distro_choices) / sizeof(distro_choices[0]); i++) {
+		const struct distro_choice *c = &distro_choices[i];
+		if (strcmp(c->distro, distro->s))
+			continue;
+		check_choice(r, c->distro, "cni", c->cni);
+		check_choice(r, c->distro, "ingress", c->ingress);
+	}
+	if (!strcmp(distro->s, "rke1"))
+		return;
+	check_release(r, distro->s);
+	check_api_ports(r, distro->s);
+	check_etcd_schedule(r);
+}
+
+/* hostAliases.mode: enabled false means off, so any other explicit mode
+ * contradicts it; coredns needs a cluster whose CoreDNS rhc configures. */
+static void check_host_aliases(struct rules *r)
+{
+	const struct val *enabled = val_path(r->spec, "hostAliases.enabled");
+	const struct val *mode = val_path(r->spec, "hostAliases.mode");
+	const struct val *distro = kube(r, "distro");
+	if (!enabled || !mode || !distro)
+		return;
+	if (!enabled->b && strcmp(mode->s, "off") && strcmp(mode->s, "default"))
+		diags_error(r->d, at(r, located(mode, r->spec)), "hostAliases.mode",
+			    "mode '%s' with enabled: false; enabled: false means off (drop one of them)", mode->s);
+	if (!strcmp(mode->s, "coredns") && !strcmp(distro->s, "rke1"))
+		diags_error(r->d, at(r, located(mode, r->spec)), "hostAliases.mode",
+			    "mode 'coredns' needs distro rke2 or k3s; rke1 takes patch or off");
 }
 
 static void check_tls(struct rules *r)
@@ -159,16 +288,44 @@ static void check_helm(struct rules *r)
 			    "Helm %s is not supported; rhc knows Helm 2, 3 and 4", helm->s);
 }
 
-/* rke decides which Kubernetes versions exist; kubectl may be one minor away. */
+/* kubectl may be one minor away from the cluster's Kubernetes VERSION, which
+ * SOURCE names in the warning. */
+static void check_kubectl_skew(struct rules *r, const struct val *kubectl, const char *version,
+			       const char *source)
+{
+	struct semver a, b;
+	if (!*version || !semver_parse(kubectl->s, &a) || !semver_parse(version, &b))
+		return;
+	long skew = labs(a.minor - b.minor);
+	if (a.major != b.major)
+		diags_warning(r->d, at(r, located(kubectl, r->spec)), "tools.kubectl",
+			      "kubectl %s is for Kubernetes %ld.x; the cluster runs %s", kubectl->s, a.major, version);
+	else if (skew > 1)
+		diags_warning(r->d, at(r, located(kubectl, r->spec)), "tools.kubectl",
+			      "kubectl %s is %ld minor versions from Kubernetes %s (%s); kubectl supports one minor of skew",
+			      kubectl->s, skew, version, source);
+}
+
+/* rke decides which Kubernetes versions exist; an rke2/k3s release names its
+ * own. kubectl may be one minor away. */
 static void check_kubernetes_versions(struct rules *r)
 {
 	const struct val *rke = val_path(r->spec, "tools.rke");
 	const struct val *k8s = val_path(r->spec, "kubernetes.version");
 	const struct val *kubectl = val_path(r->spec, "tools.kubectl");
-	if (!rke || !k8s || !kubectl)
+	const struct val *distro = val_path(r->spec, "kubernetes.distro");
+	if (!rke || !k8s || !kubectl || !distro)
 		return;
+	if (strcmp(distro->s, "rke1")) {
+		const struct distro_release *newest = distro_newest_release(distro->s);
+		if (k8s->len)
+			check_kubectl_skew(r, kubectl, k8s->s, "kubernetes.version");
+		else if (newest)
+			check_kubectl_skew(r, kubectl, newest->release,
+					   distro->s[0] == 'r' ? "the default rke2 release" : "the default k3s release");
+		return;
+	}
 	const struct rke_release *rel = rke_release_for(rke->s);
-	const char *version = k8s->s, *source = "kubernetes.version";
 	if (!rel) {
 		diags_warning(r->d, at(r, located(rke, r->spec)), "tools.rke",
 			      "rke %s is not in rhc's table; its Kubernetes versions cannot be checked",
@@ -195,22 +352,15 @@ static void check_kubernetes_versions(struct rules *r)
 			      "rke %s does not offer Kubernetes '%s' (it offers %s); older strings are kept for upgrades and may still be refused",
 			      rke->s, k8s->s, known.data);
 		buf_free(&known);
-	} else if (!k8s->len) {
-		version = rel->default_kubernetes;
-		source = "the default of rke";
-	}
-	struct semver a, b;
-	if (!*version || !semver_parse(kubectl->s, &a) || !semver_parse(version, &b))
 		return;
-	long skew = labs(a.minor - b.minor);
-	if (a.major != b.major)
-		diags_warning(r->d, at(r, located(kubectl, r->spec)), "tools.kubectl",
-			      "kubectl %s is for Kubernetes %ld.x; the cluster runs %s", kubectl->s, a.major, version);
-	else if (skew > 1)
-		diags_warning(r->d, at(r, located(kubectl, r->spec)), "tools.kubectl",
-			      "kubectl %s is %ld minor versions from Kubernetes %s (%s%s%s); kubectl supports one minor of skew",
-			      kubectl->s, skew, version, source, rel && !k8s->len ? " " : "",
-			      rel && !k8s->len ? rke->s : "");
+	}
+	if (k8s->len)
+		check_kubectl_skew(r, kubectl, k8s->s, "kubernetes.version");
+	else if (rel) {
+		char source[96];
+		snprintf(source, sizeof(source), "the default of rke %s", rke->s);
+		check_kubectl_skew(r, kubectl, rel->default_kubernetes, source);
+	}
 }
 
 /* The spot of spec FIELD, or the nearest located ancestor's. */
@@ -296,8 +446,11 @@ static void check_rancher_line(struct rules *r)
 {
 	const struct stack *st = &r->st;
 	const struct val *wl = val_path(r->spec, "hostAliases.workloads");
+	const char *mode = val_path_str(r->spec, "hostAliases.mode");
+	const bool patch_mode = !strcmp(mode, "patch") ||
+				(!strcmp(mode, "default") && !strcmp(val_path_str(r->spec, "kubernetes.distro"), "rke1"));
 	size_t i = 0;
-	for (const struct val *w = wl ? wl->first : NULL; w; w = w->next, i++) {
+	for (const struct val *w = wl && patch_mode ? wl->first : NULL; w; w = w->next, i++) {
 		const struct rancher_workload *row = rancher_workload(w->s);
 		if (!row || stack_workload_exists(st, w->s))
 			continue;
@@ -309,13 +462,13 @@ static void check_rancher_line(struct rules *r)
 	}
 	const char *tls = val_path_str(r->spec, "rancher.tls");
 	const bool le = !strcmp(tls, "letsEncrypt");
-	const char *mode = val_path_str(r->spec, "rancher.agentTLSMode");
+	const char *tls_mode = val_path_str(r->spec, "rancher.agentTLSMode");
 	const bool has_mode = st->chart_known && rancher_chart_has(&st->chart, CHART_AGENT_TLS_MODE);
-	if (*mode && st->chart_known && !has_mode)
+	if (*tls_mode && st->chart_known && !has_mode)
 		diags_warning(r->d, field_at(r, "rancher.agentTLSMode"), "rancher.agentTLSMode",
 			      "Rancher chart %s has no agentTLSMode value (from %s); the setting is not passed",
 			      st->chart_text, rancher_chart_fact_since(&st->chart, CHART_AGENT_TLS_MODE));
-	if (le && !strcmp(mode, "strict") && has_mode)
+	if (le && !strcmp(tls_mode, "strict") && has_mode)
 		diags_warning(r->d, field_at(r, "rancher.agentTLSMode"), "rancher.agentTLSMode",
 			      "with agent TLS mode strict, Let's Encrypt needs privateCA=true and its CA uploaded, or agents fail to connect (Rancher docs, Install/Upgrade on a Kubernetes Cluster); leave it empty for system-store");
 	const struct val *cls = val_path(r->spec, "rancher.ingressClass");
@@ -325,7 +478,7 @@ static void check_rancher_line(struct rules *r)
 		diags_warning(r->d, field_at(r, "rancher.ingressClass"), "rancher.ingressClass",
 			      "Rancher chart %s has no ingress class value (ingress.ingressClassName from %s); the class is not passed",
 			      st->chart_text, rancher_chart_fact_since(&st->chart, CHART_INGRESS_CLASS_NAME));
-	if (le && val_path_bool(r->spec, "hostAliases.enabled"))
+	if (le && val_path_bool(r->spec, "hostAliases.enabled") && strcmp(mode, "off"))
 		diags_warning(r->d, field_at(r, "rancher.tls"), "rancher.tls",
 			      "Let's Encrypt validates %s over HTTP-01 through public DNS, but hostAliases says no DNS resolves it; the certificate will not be issued unless it does",
 			      val_path_str(r->spec, "rancher.hostname"));
@@ -362,6 +515,7 @@ void rules_check(const struct val *spec, const char *file, struct diags *d)
 	struct rules r = {.spec = spec, .file = file, .d = d};
 	stack_read(spec, &r.st);
 	check_distro(&r);
+	check_host_aliases(&r);
 	check_nodes(&r);
 	check_rke_ipv6(&r);
 	check_tls(&r);

@@ -7,12 +7,19 @@
 static void read_kubernetes(const struct val *spec, struct stack *st)
 {
 	const char *set = val_path_str(spec, "kubernetes.version");
+	const char *distro = val_path_str(spec, "kubernetes.distro");
 	const struct rke_release *rel = rke_release_for(val_path_str(spec, "tools.rke"));
+	/* rke2/k3s: the release names its Kubernetes (v1.33.13+rke2r2) */
+	const struct distro_release *newest = strcmp(distro, "rke1") ? distro_newest_release(distro) : NULL;
 	st->kube_text = "";
 	st->kube_source = "kubernetes.version";
 	if (*set) {
 		st->kube_text = set;
-	} else if (rel) {
+	} else if (newest) {
+		st->kube_text = newest->release;
+		snprintf(st->kube_source_buf, sizeof(st->kube_source_buf), "the default %s release", distro);
+		st->kube_source = st->kube_source_buf;
+	} else if (!strcmp(distro, "rke1") && rel) {
 		st->kube_text = rel->default_kubernetes;
 		snprintf(st->kube_source_buf, sizeof(st->kube_source_buf), "the default of rke %s", rel->rke);
 		st->kube_source = st->kube_source_buf;
@@ -223,9 +230,15 @@ const char *stack_agent_tls_mode(const struct stack *st, const struct val *spec)
 	return !strcmp(val_path_str(spec, "rancher.tls"), "letsEncrypt") ? "system-store" : "strict";
 }
 
-const char *stack_ingress_class(const struct val *spec)
+const char *stack_ingress_class(const struct val *spec, const struct stack *st)
 {
 	const char *set = val_path_str(spec, "rancher.ingressClass");
-	/* RKE1's ingress is ingress-nginx with class nginx */
-	return *set ? set : "nginx";
+	if (*set)
+		return set;
+	/* the distro's ingress (versions.c), by its class name: RKE1's and
+	 * RKE2's ingress-nginx are class nginx, Traefik's is traefik */
+	const char *ingress = val_path_str(spec, "kubernetes.ingress");
+	if (!strcmp(ingress, "default"))
+		ingress = distro_default_ingress(val_path_str(spec, "kubernetes.distro"), &st->kube);
+	return !strcmp(ingress, "none") ? "" : ingress;
 }

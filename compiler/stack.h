@@ -48,7 +48,7 @@ bool stack_workload_local(const struct stack *st, const char *workload);
 /* The effective agentTLSMode written to the chart values, or "" for none. */
 const char *stack_agent_tls_mode(const struct stack *st, const struct val *spec);
 /* The ingress class Let's Encrypt solvers use: rancher.ingressClass, else
- * the distro's ingress (rke1: nginx). */
-const char *stack_ingress_class(const struct val *spec);
+ * the class of the distro's ingress (rke1: nginx); "" for ingress none. */
+const char *stack_ingress_class(const struct val *spec, const struct stack *st);
 
 #endif

@@ -129,6 +129,35 @@ const struct rke_release *rke_releases_all(size_t *n);
 const struct rke_release *rke_release_for(const char *version);
 bool rke_knows(const struct rke_release *r, const char *kubernetes);
 
+/* RKE2 and K3s releases rhc knows: the newest of each minor when the table
+ * was made. A release names its Kubernetes version (v1.33.13+rke2r2 runs
+ * Kubernetes v1.33.13); the rows say which releases exist. */
+struct distro_release {
+	const char *distro;  /* "rke2" or "k3s" */
+	const char *release; /* as INSTALL_RKE2_VERSION / INSTALL_K3S_VERSION take it */
+	const char *coredns_chart; /* rke2: the rke2-coredns chart it ships (its default servers block) */
+};
+/* The row for RELEASE of DISTRO, or NULL when rhc's table does not have it. */
+const struct distro_release *distro_release_for(const char *distro, const char *release);
+/* The newest release of DISTRO in the table (NULL for a distro without one). */
+const struct distro_release *distro_newest_release(const char *distro);
+/* Each row in turn, for listings: I from 0 until NULL. */
+const struct distro_release *distro_release_at(size_t i);
+/* The release suffix of DISTRO ("+rke2r", "+k3s"), or NULL (rke1). */
+const char *distro_release_suffix(const char *distro);
+
+/* The ingress controller a DISTRO release installs when not told otherwise:
+ * "nginx" or "traefik". RELEASE may be empty (rke1). */
+const char *distro_default_ingress(const char *distro, const struct semver *release);
+
+/* etcd snapshots as RKE2/K3s take them: CREATION and RETENTION are Go
+ * durations ("6h", "1h30m"). On success: the cron schedule of every N
+ * hours on the hour in CRON and retention / creation in *COUNT. False with
+ * a reason in WHY when creation is not a whole number of hours dividing 24,
+ * or retention not a whole multiple of it. */
+bool etcd_schedule(const char *creation, const char *retention, char *cron, size_t cron_len,
+		   long *count, const char **why);
+
 /* Download locations of the client tools, for one os/arch. */
 struct tool_urls {
 	char kubectl[256];

@@ -119,36 +119,59 @@ static int worker_cmp(const void *a, const void *b)
 	return strcmp(((const struct worker *)a)->host, ((const struct worker *)b)->host);
 }
 
-/* The worker nodes of rancher-cluster.yml, sorted by host for lookups. */
-static struct worker *rke_workers(struct verify_ctx *c, size_t *count)
-{
-	const struct node *nodes = node_member(c->rke, "nodes");
-	size_t n = 0, max = nodes && nodes->kind == NODE_SEQ ? nodes->count : 0;
-	struct worker *w = arena_alloc(&c->a, (max + 1) * sizeof(*w));
-	for (const struct node *node = max ? nodes->first : NULL; node; node = node->next) {
-		const struct node *addr = node_member(node, "address");
-		if (!addr || addr->kind != NODE_SCALAR || !seq_has(node_member(node, "role"), "worker"))
-			continue;
-		w[n++].host = strchr(addr->text, ':') ? arena_printf(&c->a, "[%s]", addr->text) : addr->text;
-	}
-	qsort(w, n, sizeof(*w), worker_cmp);
-	*count = n;
-	return w;
-}
-
 static struct worker *find_worker(struct worker *w, size_t n, const char *host)
 {
 	struct worker key = {.host = host};
 	return bsearch(&key, w, n, sizeof(*w), worker_cmp);
 }
 
+/* The worker nodes of rancher-cluster.yml, as nginx writes their addresses. */
+static const char **rke_workers(struct verify_ctx *c, size_t *count)
+{
+	const struct node *nodes = node_member(c->rke, "nodes");
+	size_t n = 0, max = nodes && nodes->kind == NODE_SEQ ? nodes->count : 0;
+	const char **w = arena_alloc(&c->a, (max + 1) * sizeof(*w));
+	for (const struct node *node = max ? nodes->first : NULL; node; node = node->next) {
+		const struct node *addr = node_member(node, "address");
+		if (!addr || addr->kind != NODE_SCALAR || !seq_has(node_member(node, "role"), "worker"))
+			continue;
+		w[n++] = strchr(addr->text, ':') ? arena_printf(&c->a, "[%s]", addr->text) : addr->text;
+	}
+	*count = n;
+	return w;
+}
+
+const char **expected_upstream(struct verify_ctx *c, long port, size_t *count)
+{
+	*count = 0;
+	if (!c->spec)
+		return NULL;
+	const char *distro = val_path_str(c->spec, "kubernetes.distro");
+	bool rke1 = !strcmp(distro, "rke1");
+	bool api = !rke1 && (port == 6443 || (port == 9345 && !strcmp(distro, "rke2")));
+	bool ingress = false;
+	const struct val *ports = val_path(c->spec, "loadBalancer.ports");
+	for (const struct val *p = ports ? ports->first : NULL; p; p = p->next)
+		ingress |= p->i == port;
+	if (!api && !ingress)
+		return NULL;
+	/* a port that must be forwarded, even when its nodes cannot be read */
+	if (rke1 && !c->rke)
+		return arena_alloc(&c->a, sizeof(const char *));
+	if (rke1)
+		return rke_workers(c, count);
+	return node_config_hosts(c, api, count);
+}
+
 /* Every upstream lists exactly the worker nodes of rancher-cluster.yml, on
  * the port of its listen, with the spec's max_fails and fail_timeout. */
 static void check_upstreams(struct verify_ctx *c)
 {
-	if (!c->nginx || !c->rke || !c->spec) {
+	bool rke1 = c->spec && !strcmp(val_path_str(c->spec, "kubernetes.distro"), "rke1");
+	if (!c->nginx || !c->spec || (rke1 && !c->rke) || (!rke1 && !c->nconfigs)) {
 		report_add(c->r, CHECK_SKIP, "upstreams", "nginx.conf", 0,
-			   "needs nginx.conf, rancher-cluster.yml and spec.json to parse");
+			   "needs nginx.conf, spec.json and %s to parse",
+			   rke1 ? "rancher-cluster.yml" : "the nodes' config.yaml");
 		return;
 	}
 	size_t failed = c->r->failed;
@@ -157,8 +180,8 @@ static void check_upstreams(struct verify_ctx *c)
 	if (!bad_contexts)
 		report_add(c->r, CHECK_PASS, "contexts", "nginx.conf", 0, "every directive in its context");
 	failed = c->r->failed;
-	size_t nworkers = 0;
-	struct worker *workers = rke_workers(c, &nworkers);
+	struct worker *workers = arena_alloc(&c->a, (c->nfiles + 1024) * sizeof(*workers));
+	size_t nworkers = 0, nexpected = 0;
 	const char *max_fails = arena_printf(&c->a, "%lld", val_path_int(c->spec, "loadBalancer.maxFails"));
 	const char *fail_timeout = val_path_str(c->spec, "loadBalancer.failTimeout");
 	const struct nginx_directive *stream = nginx_find(c->nginx, "stream");
@@ -166,7 +189,6 @@ static void check_upstreams(struct verify_ctx *c)
 		report_add(c->r, CHECK_FAIL, "upstreams", "nginx.conf", 0, "no stream block");
 		return;
 	}
-	const struct val *ports = val_path(c->spec, "loadBalancer.ports");
 	size_t listens = 0;
 	for (const struct nginx_directive *srv = stream->children; srv; srv = srv->next) {
 		if (strcmp(srv->name, "server") || !srv->block)
@@ -180,12 +202,18 @@ static void check_upstreams(struct verify_ctx *c)
 		}
 		long port = port_of(listen->args[0].text);
 		listens++;
-		bool in_spec = false;
-		for (const struct val *p = ports ? ports->first : NULL; p; p = p->next)
-			in_spec |= p->i == port;
-		if (!in_spec)
+		size_t nhosts = 0;
+		const char **hosts = expected_upstream(c, port, &nhosts);
+		if (!hosts)
 			report_add(c->r, CHECK_FAIL, "upstreams", "nginx.conf", listen->line,
-				   "listens on %ld, which is not in spec.json's loadBalancer.ports", port);
+				   "listens on %ld, which is not in spec.json's loadBalancer.ports%s", port,
+				   rke1 ? "" : " nor an API port of the distro");
+		/* the expected servers of this port, sorted for lookups */
+		nworkers = 0;
+		for (size_t i = 0; hosts && i < nhosts && nworkers < c->nfiles + 1024; i++)
+			workers[nworkers++] = (struct worker){.host = hosts[i]};
+		qsort(workers, nworkers, sizeof(*workers), worker_cmp);
+		nexpected += nworkers;
 		const struct nginx_directive *up = NULL;
 		for (const struct nginx_directive *u = stream->children; u; u = u->next)
 			if (!strcmp(u->name, "upstream") && u->nargs && !strcmp(u->args[0].text, pass->args[0].text))
@@ -195,8 +223,6 @@ static void check_upstreams(struct verify_ctx *c)
 				   "proxy_pass %s names no upstream", pass->args[0].text);
 			continue;
 		}
-		for (size_t i = 0; i < nworkers; i++)
-			workers[i].seen = false;
 		for (const struct nginx_directive *s = up->children; s; s = s->next) {
 			if (strcmp(s->name, "server") || !s->nargs)
 				continue;
@@ -204,7 +230,9 @@ static void check_upstreams(struct verify_ctx *c)
 			struct worker *w = find_worker(workers, nworkers, host);
 			if (!w)
 				report_add(c->r, CHECK_FAIL, "upstreams", "nginx.conf", s->line,
-					   "upstream %s: %s is not a worker node of rancher-cluster.yml", up->args[0].text, host);
+					   "upstream %s: %s is not a %s node of %s", up->args[0].text, host,
+					   nhosts && !rke1 && (port == 6443 || port == 9345) ? "server" : "worker",
+					   rke1 ? "rancher-cluster.yml" : "the nodes' config.yaml");
 			else
 				w->seen = true;
 			if (port_of(s->args[0].text) != port)
@@ -220,14 +248,16 @@ static void check_upstreams(struct verify_ctx *c)
 		for (size_t i = 0; i < nworkers; i++)
 			if (!workers[i].seen)
 				report_add(c->r, CHECK_FAIL, "upstreams", "nginx.conf", up->line,
-					   "upstream %s lacks worker node %s", up->args[0].text, workers[i].host);
+					   "upstream %s lacks node %s", up->args[0].text, workers[i].host);
 	}
-	if (ports && listens != ports->count)
+	size_t want = lb_port_count(c);
+	if (listens != want)
 		report_add(c->r, CHECK_FAIL, "upstreams", "nginx.conf", stream->line,
-			   "%zu listening servers for %zu ports in spec.json", listens, (size_t)ports->count);
+			   "%zu listening servers for %zu ports (spec.json's and the distro's)", listens, want);
 	if (c->r->failed == failed)
 		report_add(c->r, CHECK_PASS, "upstreams", "nginx.conf", 0,
-			   "%zu ports, each to the %zu worker nodes of rancher-cluster.yml", listens, nworkers);
+			   "%zu ports, %zu upstream servers, each the nodes of %s that port needs", listens, nexpected,
+			   rke1 ? "rancher-cluster.yml" : "the nodes' config.yaml");
 }
 
 /* rancher-cluster.yml holds the spec's nodes, in order. */
@@ -295,7 +325,6 @@ static void check_lb_script(struct verify_ctx *c)
 	if (!s || !c->spec)
 		return;
 	size_t failed = c->r->failed;
-	const struct val *ports = val_path(c->spec, "loadBalancer.ports");
 	static const char *const run_d[] = {"docker", "run", "-d", NULL};
 	size_t idx;
 	const struct shell_line *run = script_find(s, run_d, 0, &idx);
@@ -317,18 +346,17 @@ static void check_lb_script(struct verify_ctx *c)
 	while ((p = word_after(run, "-p", &from))) {
 		published++;
 		long port = port_of(p->text);
-		bool listened = false;
-		for (const struct val *v = ports ? ports->first : NULL; v; v = v->next)
-			listened |= v->i == port;
+		size_t n;
+		bool listened = expected_upstream(c, port, &n) != NULL;
 		char want[32];
 		snprintf(want, sizeof(want), "%ld:%ld", port, port);
 		if (!listened || strcmp(p->text, want))
 			report_add(c->r, CHECK_FAIL, "ports", "lb-nginx.sh", run->line,
 				   "publishes %s, but nginx.conf listens on %s", p->text, "the spec's ports only");
 	}
-	if (ports && published != (host_net ? 0 : ports->count))
+	if (published != (host_net ? 0 : lb_port_count(c)))
 		report_add(c->r, CHECK_FAIL, "ports", "lb-nginx.sh", run->line,
-			   "publishes %zu ports; nginx.conf listens on %zu%s", published, (size_t)ports->count,
+			   "publishes %zu ports; nginx.conf listens on %zu%s", published, lb_port_count(c),
 			   host_net ? " on the host's network, where -p has no effect" : "");
 	bool restart = false;
 	for (size_t i = 0; i < run->nwords; i++)
@@ -607,12 +635,19 @@ static void check_quoting(struct verify_ctx *c)
 		"loadBalancer.configPath", "tools.kubectl", "tools.rke", "tools.helm", "certManager.version",
 		"rancher.chartVersion", "rancher.letsEncrypt.email", "hostAliases.ip", "rancher.bootstrapPasswordEnv",
 	};
+	/* and what rke2/k3s scripts derive from the spec (the release may be the default) */
+	static const char *const derived[] = {"cluster.release", "cluster.token_env", "cluster.join_url", "cluster.api_url"};
 	const char *values[64];
 	size_t nv = 0;
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		const char *v = val_path_str(c->spec, fields[i]);
 		if (strlen(v) >= 4)
 			values[nv++] = v;
+	}
+	for (size_t i = 0; i < sizeof(derived) / sizeof(derived[0]); i++) {
+		const struct val *v = val_path(c->view, derived[i]);
+		if (v && v->kind == VAL_STR && v->len >= 4)
+			values[nv++] = v->s;
 	}
 	size_t failed = c->r->failed, seen = 0;
 	for (size_t si = 0; si < c->nscripts; si++) {

@@ -183,11 +183,26 @@ static void report_started(struct lb *lb, const struct expect *ex)
 	buf_free(&b);
 }
 
-/* A worker of spec.json, by name, among the nodes (or -1: in no upstream). */
-static int node_of_worker(const struct lb *lb, const char *name)
+/* rke2/k3s: PORT is an API port, whose upstream lists the servers, not the workers. */
+static bool api_port(const struct lb *lb, long port)
+{
+	const struct val *ups = val_path(lb->view, "lb.upstreams");
+	for (const struct val *u = ups ? ups->first : NULL; u; u = u->next)
+		if (val_path_int(u, "port") == port)
+			return !val_path_bool(u, "ingress");
+	return false;
+}
+
+static bool expected_on(const struct lb_node *n, bool api)
+{
+	return api ? n->server : n->worker;
+}
+
+/* A node of spec.json the port expects, by name, among the nodes (or -1: in no upstream). */
+static int node_of(const struct lb *lb, const char *name, bool api)
 {
 	for (size_t i = 0; i < lb->nnodes; i++)
-		if (lb->nodes[i].worker && !strcmp(lb->nodes[i].name, name))
+		if (expected_on(&lb->nodes[i], api) && !strcmp(lb->nodes[i].name, name))
 			return (int)i;
 	return -1;
 }
@@ -247,17 +262,19 @@ static size_t sources_of(const struct spread *sp, int node)
 	return n;
 }
 
-/* One row per worker node of spec.json, then one per host that is not one. */
+/* One row per node of spec.json the port expects (the workers, or on an API
+ * port the servers), then one per host that is not one. */
 static void report_spread(struct lb *lb, const struct expect *ex, const struct lb_listen *l, const bool *in,
 			  size_t n_up, const struct spread *sp, size_t total)
 {
 	int w = name_width(lb);
 	double share = n_up ? (double)total / (double)n_up : 0;
 	long tol = (ex->zone ? 1 : (long)ex->workers) + 1;
-	const struct val *workers = val_path(lb->view, "lb.workers");
+	bool api = api_port(lb, l->port);
+	const struct val *workers = val_path(lb->view, api ? "lb.servers" : "lb.workers");
 	for (const struct val *v = workers ? workers->first : NULL; v; v = v->next) {
 		const char *name = val_path_str(v, "name");
-		int node = node_of_worker(lb, name);
+		int node = node_of(lb, name, api);
 		size_t got = node >= 0 ? sp->count[node] : 0;
 		char why[160] = "";
 		if (node < 0 || !in[node])
@@ -277,10 +294,11 @@ static void report_spread(struct lb *lb, const struct expect *ex, const struct l
 				   l->port, w, name, got, total, ex->balance, share, tol, why);
 	}
 	for (size_t i = 0; i < lb->nnodes; i++)
-		if (!lb->nodes[i].worker && (in[i] || sp->count[i]))
+		if (!expected_on(&lb->nodes[i], api) && (in[i] || sp->count[i]))
 			report_add(lb->r, CHECK_FAIL, "lb", "nginx.conf", 0,
-				   "port %-5ld %-*s %4zu of %zu connections: %s is no worker node of spec.json",
-				   l->port, w, lb->nodes[i].name, sp->count[i], total, lb->nodes[i].host);
+				   "port %-5ld %-*s %4zu of %zu connections: %s is no %s node of spec.json",
+				   l->port, w, lb->nodes[i].name, sp->count[i], total, lb->nodes[i].host,
+				   api ? "server" : "worker");
 	for (size_t s = 0; s < sp->nsrc; s++)
 		if (sp->src_node[s] == -2) {
 			report_add(lb->r, CHECK_FAIL, "lb", "nginx.conf", 0,

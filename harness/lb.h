@@ -34,6 +34,7 @@ struct lb_node {
 	const char *host; /* as nginx.conf writes it: IPv6 in brackets */
 	const char *name; /* what its backends answer: the worker's name */
 	bool worker;	  /* a worker node of spec.json */
+	bool server;	  /* rke2/k3s: a server node, behind the API ports */
 	char addr[INET_ADDRSTRLEN]; /* its own loopback address, 127.0.x.y */
 };
 

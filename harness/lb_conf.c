@@ -111,6 +111,12 @@ static size_t node_for(struct lb *lb, const char *host)
 			n->name = val_path_str(w, "name");
 			n->worker = true;
 		}
+	const struct val *servers = val_path(lb->view, "lb.servers");
+	for (const struct val *w = servers ? servers->first : NULL; w; w = w->next)
+		if (same_host(val_path_str(w, "host"), host)) {
+			n->name = val_path_str(w, "name");
+			n->server = true;
+		}
 	loopback_for(lb->nnodes, n->addr);
 	return lb->nnodes++;
 }

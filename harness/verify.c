@@ -18,10 +18,30 @@
 
 #define VERIFY_MAX_FILES 1000
 
-/* rehearsal/run.sh is parsed, shellchecked and quote-checked like the rest;
- * the argv check runs only the four install scripts (argv.c). */
-static const char *const script_names[] = {"tools.sh", "lb-nginx.sh", "helm.sh", "patch.sh",
-					   "rehearsal/run.sh"};
+/* rehearsal/run.sh, cluster.sh and each nodes/NODE/install.sh are parsed,
+ * shellchecked and quote-checked like the rest; the argv check runs only the
+ * four install scripts of the admin and LB hosts (argv.c). */
+static bool is_script(const char *path)
+{
+	static const char *const names[] = {"tools.sh", "lb-nginx.sh", "helm.sh", "patch.sh",
+					    "rehearsal/run.sh", "cluster.sh"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(path, names[i]))
+			return true;
+	size_t n = strlen(path);
+	return !strncmp(path, "nodes/", 6) && n > 11 && !strcmp(path + n - 11, "/install.sh");
+}
+
+/* A file under nodes/ named NAME: its NODE, or NULL. */
+static const char *node_file(struct arena *a, const char *path, const char *name)
+{
+	size_t n = strlen(path), k = strlen(name);
+	if (strncmp(path, "nodes/", 6) || n <= 7 + k || strcmp(path + n - k, name) || path[n - k - 1] != '/')
+		return NULL;
+	const char *node = path + 6;
+	size_t len = (size_t)(path + n - k - 1 - node);
+	return memchr(node, '/', len) ? NULL : arena_strndup(a, node, len);
+}
 
 const struct outfile *verify_file(const struct verify_ctx *c, const char *path)
 {
@@ -219,9 +239,24 @@ static void parse_artefacts(struct verify_ctx *c)
 		if (report_diags(c, "parse", &d) && patch)
 			report_add(c->r, CHECK_PASS, "parse", f->path, 0, "strict JSON, no duplicate keys");
 	}
-	for (size_t i = 0; i < sizeof(script_names) / sizeof(script_names[0]); i++) {
-		f = verify_file(c, script_names[i]);
-		if (!f)
+	c->configs = arena_alloc(&c->a, (c->nfiles + 1) * sizeof(*c->configs));
+	for (size_t i = 0; i < c->nfiles; i++) {
+		f = &c->files[i];
+		const char *node = node_file(&c->a, f->path, "config.yaml");
+		bool manifest = !strncmp(f->path, "manifests/", 10);
+		if (!node && !manifest)
+			continue;
+		const struct node *yaml = load_yaml(&c->a, f->path, f->data, f->len, &d);
+		if (!report_diags(c, "parse", &d) || !yaml)
+			continue;
+		report_add(c->r, CHECK_PASS, "parse", f->path, 0, "YAML, one mapping");
+		if (node)
+			c->configs[c->nconfigs++] = (struct node_config){f, node, yaml};
+	}
+	c->scripts = arena_alloc(&c->a, (c->nfiles + 1) * sizeof(*c->scripts));
+	for (size_t i = 0; i < c->nfiles; i++) {
+		f = &c->files[i];
+		if (!is_script(f->path))
 			continue;
 		struct script *s = &c->scripts[c->nscripts++];
 		s->file = f;
@@ -261,6 +296,7 @@ int verify_dir(const char *dir, const struct verify_options *opt, struct report 
 		parse_spec(&c);
 		parse_artefacts(&c);
 		check_consistency(&c);
+		check_distro_artefacts(&c);
 		check_real_tools(&c);
 		check_argv(&c);
 	}

@@ -30,6 +30,12 @@ struct script {
 	size_t nlines;
 };
 
+struct node_config {
+	const struct outfile *file;
+	const char *node; /* NODE of nodes/NODE/config.yaml */
+	const struct node *yaml;
+};
+
 struct verify_ctx {
 	const char *dir;
 	const struct verify_options *opt;
@@ -42,8 +48,11 @@ struct verify_ctx {
 	const struct val *view; /* lower_spec(spec): what the artefacts must say */
 	const struct nginx_directive *nginx;
 	const struct node *rke;
-	struct script scripts[8];
+	struct script *scripts; /* one per file that is a script, at most nfiles */
 	size_t nscripts;
+	/* rke2/k3s: nodes/NODE/config.yaml parsed, in path order */
+	struct node_config *configs;
+	size_t nconfigs;
 };
 
 const struct outfile *verify_file(const struct verify_ctx *c, const char *path);
@@ -53,6 +62,22 @@ const struct shell_line *script_find(const struct script *s, const char *const *
 				     size_t *index);
 
 void check_consistency(struct verify_ctx *c);
+/* rke2/k3s: the nodes' config.yaml, install.sh and cluster.sh against each
+ * other and spec.json (distro.c). */
+void check_distro_artefacts(struct verify_ctx *c);
+/* The nodes of spec.json the load balancer must reach on PORT: the worker
+ * nodes on an ingress port, the servers on rke2's 9345 and the API's 6443;
+ * NULL for a port that is neither. From rancher-cluster.yml (rke1) or the
+ * nodes' config.yaml (rke2/k3s): a node with tls-san is a server, one
+ * without the CriticalAddonsOnly taint takes workloads. Addresses as nginx
+ * writes them (IPv6 in brackets). */
+const char **expected_upstream(struct verify_ctx *c, long port, size_t *count);
+/* rke2/k3s: the addresses of the nodes whose config.yaml makes them servers
+ * (API true) or lets them take workloads (API false), from spec.json by
+ * node-name (distro.c). */
+const char **node_config_hosts(struct verify_ctx *c, bool api, size_t *count);
+/* The ports the load balancer listens on: spec.json's and the distro's API ports. */
+size_t lb_port_count(const struct verify_ctx *c);
 void check_real_tools(struct verify_ctx *c);
 void check_argv(struct verify_ctx *c);
 

@@ -27,6 +27,17 @@ expect_rc 3 "$rhc" check "$tmp/no-such-spec.yml"
 # init prints a spec that checks clean; schema is the JSON Schema in schema/
 "$rhc" init >"$tmp/init.yml"
 expect_rc 0 "$rhc" check - <"$tmp/init.yml"
+grep -Eq '^  distro: rke2( |$)' "$tmp/init.yml" || fail "bare init is not the current stack (rke2)"
+# every distro's example builds as printed, verifies, and is the file in examples/
+for d in rke1 rke2 k3s; do
+    "$rhc" init --distro "$d" >"$tmp/init-$d.yml"
+    grep -Eq "^  distro: $d( |$)" "$tmp/init-$d.yml" || fail "init --distro $d prints another distro"
+    expect_rc 0 "$rhc" build "$tmp/init-$d.yml" -o "$tmp/init-$d"
+    expect_rc 0 "$rhc" verify "$tmp/init-$d"
+done
+cmp -s "$tmp/init-rke1.yml" "$src/examples/rancher-ha.yml" || fail "init --distro rke1 is not the walk-through"
+expect_rc 2 "$rhc" init --distro rke3
+expect_rc 2 "$rhc" init --bogus
 "$rhc" schema >"$tmp/schema.json"
 cmp "$tmp/schema.json" "$src/schema/rhc-v1.schema.json" || fail "rhc schema is not schema/rhc-v1.schema.json"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["$schema"].endswith("2020-12/schema")' "$tmp/schema.json" ||

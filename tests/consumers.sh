@@ -5,9 +5,11 @@
 #             when not root, so listen 80/443 needs no privilege)
 #   kubectl   kubectl patch --local of each patch onto its workload's kind;
 #             the resulting hostAliases must be exactly the spec's
-#   shell     bash -n and shellcheck on every script; scripts are 0755
-#   yaml11    PyYAML (a YAML 1.1 reader, like RKE's) reads rancher-cluster.yml
-#             and every value keeps the spec's type and text
+#   shell     bash -n and shellcheck on every script (nodes/*/install.sh and
+#             rehearsal/run.sh too); scripts are 0755
+#   yaml11    PyYAML (a YAML 1.1 reader, like RKE's) reads rancher-cluster.yml,
+#             or every nodes/NODE/config.yaml and manifests/*.yaml, and every
+#             value keeps the spec's type and text
 set -euo pipefail
 rhc="$1"
 case_dir="$2"
@@ -41,14 +43,15 @@ kubectl)
     ;;
 shell)
     need_tool shellcheck shellcheck
-    for script in "$out"/*.sh; do
+    mapfile -t scripts < <(find "$out" -name '*.sh' -type f | sort)
+    for script in "${scripts[@]}"; do
         bash -n "$script" || fail "bash -n: $script"
         [ "$(stat -c %a "$script")" = 755 ] || fail "$script is not mode 0755"
         grep -qx 'set -euo pipefail' "$script" || fail "$script does not set -euo pipefail"
         [ "$(head -1 "$script")" = '#!/usr/bin/env bash' ] || fail "$script: wrong shebang"
     done
-    shellcheck --severity=style "$out"/*.sh || fail "shellcheck"
-    echo "ok: $(ls "$out"/*.sh | wc -l) scripts"
+    shellcheck --severity=style "${scripts[@]}" || fail "shellcheck"
+    echo "ok: ${#scripts[@]} scripts"
     ;;
 yaml11)
     python3 -c 'import yaml' 2>/dev/null || { [ -n "${CI:-}" ] && fail "python3-yaml missing"; echo "SKIP: python3-yaml missing" >&2; exit 77; }

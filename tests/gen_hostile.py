@@ -42,6 +42,8 @@ name: {p}
 tools: {{kubectl: {p}, rke: {p}, helm: {p}}}
 kubernetes:
   version: {p}
+  tokenEnv: {p}
+  tlsSan: [{p}]
   sshKeyPath: {p}
   etcd: {{creation: {p}, retention: {p}}}
 nodes:

@@ -65,6 +65,38 @@ secret)
     grep -q 'RANCHER_BOOTSTRAP_PASSWORD' "$tmp/out/helm.sh" || fail "helm.sh does not read the variable (test is vacuous)"
     ! grep -rq "$canary" "$tmp/out" "$tmp/log" || fail "the secret appears in the output or a log"
     ;;
+join-token)
+    # rke2/k3s: the join token lives in the environment of cluster.sh only. It
+    # must reach no file and no log, and cluster.sh must hand it to each node's
+    # install.sh on standard input, never in an argument (ssh and scp are
+    # stand-ins that record their arguments and standard input).
+    canary="rhc-canary-$$-J0inT0ken"
+    export PROD_JOIN_TOKEN="$canary"
+    cd "$src/testdata/golden/rke2-agents"
+    "$rhc" build spec.yml -o "$tmp/out" >"$tmp/log" 2>&1
+    "$rhc" check spec.yml --format json >>"$tmp/log" 2>&1
+    "$rhc" verify --require-tools "$tmp/out" >>"$tmp/log" 2>&1 || { cat "$tmp/log"; fail "verify failed"; }
+    ! grep -rq "$canary" "$tmp/out" "$tmp/log" || fail "the join token appears in the output or a log"
+    mkdir -p "$tmp/bin" "$tmp/calls" "$tmp/work"
+    cat >"$tmp/bin/ssh" <<'STUB'
+#!/usr/bin/env bash
+n=$(ls "$RHC_CALLS" | wc -l)
+printf '%s\n' "ssh $*" >"$RHC_CALLS/$n.argv"
+case "$*" in
+*install.sh*) cat >"$RHC_CALLS/$n.stdin" ;;
+*mktemp*) echo /tmp/rhc-node ;;
+*"cat /etc/rancher/rke2/rke2.yaml"*) printf 'clusters:\n- cluster:\n    server: https://127.0.0.1:6443\n' ;;
+esac
+STUB
+    printf '#!/usr/bin/env bash\nn=$(ls "$RHC_CALLS" | wc -l)\nprintf "%%s\\n" "scp $*" >"$RHC_CALLS/$n.argv"\n' >"$tmp/bin/scp"
+    chmod 0755 "$tmp/bin/ssh" "$tmp/bin/scp"
+    (cd "$tmp/work" && RHC_CALLS="$tmp/calls" PATH="$tmp/bin:$PATH" bash "$tmp/out/cluster.sh") >>"$tmp/log" 2>&1 \
+        || { cat "$tmp/log"; fail "cluster.sh failed against the stand-ins"; }
+    ! grep -rq "$canary" "$tmp/calls"/*.argv "$tmp/log" || fail "the join token is in an argument or a log"
+    [ "$(grep -lx "$canary" "$tmp/calls"/*.stdin | wc -l)" -eq 5 ] || fail "not every install.sh got the token on stdin"
+    grep -q 'server: https://10.40.0.10:6443' "$tmp/work/kube_config_prod.yaml" || fail "the kubeconfig does not name the load balancer"
+    ! grep -q "$canary" "$tmp/work/kube_config_prod.yaml" || fail "the token is in the kubeconfig"
+    ;;
 *)
     fail "unknown case $case_name"
     ;;

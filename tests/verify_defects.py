@@ -101,6 +101,31 @@ SPEC_EDITS = {
     "ipv6-without-listen": [(r"address: 192\.168\.1\.100", 'address: "2001:db8::100"')],
 }
 
+# rke2/k3s defects, seeded into testdata/golden/rke2-agents (servers cp-1..3,
+# agents worker-1..2, LB 10.40.0.10)
+DEFECTS.update({
+    "join-wrong-port": (lambda o: sub(o + "/nodes/cp-2/config.yaml", r"10\.40\.0\.10:9345", "10.40.0.10:6443"),
+                        True, "join-server", "nodes/cp-2/config.yaml"),
+    "first-server-joins": (lambda o: sub(o + "/nodes/cp-1/config.yaml", r"^node-ip: .*\n", r'\g<0>server: "https://10.40.0.10:9345"\n'),
+                           True, "join-server", "nodes/cp-1/config.yaml"),
+    "tls-san-lacks-lb": (lambda o: sub(o + "/nodes/cp-3/config.yaml", r'^  - "10\.40\.0\.10"\n', ""),
+                         True, "tls-san", "nodes/cp-3/config.yaml"),
+    "token-file-differs": (lambda o: sub(o + "/nodes/worker-1/config.yaml", r"join-token", "token"),
+                           True, "token-file", "nodes/worker-1/config.yaml"),
+    "release-differs": (lambda o: sub(o + "/nodes/cp-3/install.sh", r"^release='v1\.33\.13\+rke2r2'", "release='v1.33.12+rke2r1'"),
+                        True, "release", "nodes/cp-3/install.sh"),
+    "agent-before-server": (lambda o: sub(o + "/cluster.sh", r"^(install_node 'cp-3' .*\n)(install_node 'worker-1' .*\n)", r"\2\1"),
+                            True, "cluster-order", "cluster.sh"),
+    "api-upstream-to-agent": (lambda o: sub(o + "/nginx.conf", r"server 10\.40\.0\.13:9345", "server 10.40.0.21:9345"),
+                              True, "upstreams", "nginx.conf"),
+    "broken-config-yaml": (lambda o: sub(o + "/nodes/worker-2/config.yaml", r"^node-name: ", "node-name: [\n"),
+                           True, "parse", "nodes/worker-2/config.yaml"),
+    "coredns-wrong-ip": (lambda o: sub(o + "/manifests/coredns-hosts.yaml", r"10\.40\.0\.10 rancher", "10.40.0.99 rancher"),
+                         True, "coredns", "manifests/coredns-hosts.yaml"),
+    "install-sh-unquoted": (lambda o: sub(o + "/nodes/worker-2/install.sh", r"^release='v1\.33\.13\+rke2r2'", "release=v1.33.13+rke2r2"),
+                            True, "quoting", "nodes/worker-2/install.sh"),
+})
+
 
 def main():
     rhc, spec, case = sys.argv[1], sys.argv[2], sys.argv[3]

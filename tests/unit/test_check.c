@@ -482,6 +482,30 @@ static void test_rules_errors(void **state)
 			 "hostAliases: {enabled: false}\n",
 		    "spec.yml:7:8: error: rancher.letsEncrypt.email: tls 'letsEncrypt' needs an email address "
 		    "for the ACME account\n"),
+		/* each distro takes its own cni and ingress values and releases */
+		ROW(BASE "kubernetes:\n  distro: k3s\n  ingress: nginx\n  version: v1.36.3+rke2r1\n"
+			 "tools: {helm: v3.16.2}\n",
+		    "spec.yml:1:1: warning: tools.kubectl: kubectl v1.15.3 is 21 minor versions from "
+		    "Kubernetes v1.36.3+rke2r1 (kubernetes.version); kubectl supports one minor of skew\n"
+		    "spec.yml:12:12: error: kubernetes.ingress: ingress 'nginx' is not available with "
+		    "distro k3s; it takes default, traefik, none\n"
+		    "spec.yml:13:12: error: kubernetes.version: 'v1.36.3+rke2r1' is not a k3s release; "
+		    "k3s releases look like v1.36.1+k3s1\n"),
+		ROW(BASE "kubernetes:\n  distro: rke2\n  cni: flannel\ntools: {kubectl: v1.36.0, helm: v3.16.2}\n",
+		    "spec.yml:12:8: error: kubernetes.cni: cni 'flannel' is not available with distro "
+		    "rke2; it takes default, canal, calico, cilium\n"),
+		ROW(BASE "kubernetes:\n  ingress: none\n",
+		    "spec.yml:11:12: error: kubernetes.ingress: ingress 'none' is not available with "
+		    "distro rke1; it takes default, nginx\n"),
+		ROW(BASE "kubernetes:\n  distro: rke2\n  etcd: {creation: 90m}\ntools: {kubectl: v1.36.0, helm: v3.16.2}\n",
+		    "spec.yml:12:20: error: kubernetes.etcd.creation: '90m' must be a whole number of hours "
+		    "that divides 24 (1h, 2h, 3h, 4h, 6h, 8h, 12h or 24h): RKE2 and K3s take a cron "
+		    "schedule\n"),
+		/* no schedule is written without snapshots */
+		ROW(BASE "kubernetes:\n  distro: rke2\n  etcd: {snapshot: false, creation: 90m}\n"
+			 "  version: v1.33.13+rke2r2\ntools: {kubectl: v1.33.0, helm: v3.16.2}\nhostAliases: {enabled: false, mode: patch}\n",
+		    "spec.yml:15:37: error: hostAliases.mode: mode 'patch' with enabled: false; enabled: "
+		    "false means off (drop one of them)\n"),
 		/* the version table (versions.c): combinations that cannot work */
 		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer: {address: 10.0.0.100}\n"
 			 "rancher:\n  hostname: rancher.example.com\n  chartVersion: 2.6.14\n",
@@ -512,9 +536,6 @@ static void test_rules_errors(void **state)
 		    "spec.yml:10:24: error: certManager.version: Rancher chart 2.14.4 creates only "
 		    "cert-manager.io/v1 issuers (from chart 2.14.0); cert-manager v0.15.0 does not serve them: "
 		    "use v1.0 or later\n"),
-		ROW(BASE "kubernetes:\n  distro: rke2\n",
-		    "spec.yml:11:11: error: kubernetes.distro: distro 'rke2' is not supported yet by this "
-		    "rhc; use rke1\n"),
 		ROW(BASE "tools: {rke: v0.2.8, kubectl: v1.16.0}\nkubernetes: {version: v1.16.0-rancher1-1}\n",
 		    "spec.yml:11:23: error: kubernetes.version: rke v0.2.8 cannot install Kubernetes "
 		    "'v1.16.0-rancher1-1'; it knows v1.12.10-rancher1-2, v1.13.10-rancher1-2, "
@@ -547,6 +568,12 @@ static void test_rules_warnings(void **state)
 		/* within one minor: silent */
 		ROW(BASE "tools: {kubectl: v1.16.0}\nkubernetes: {version: v1.15.3-rancher1-1}\n", ""),
 		ROW(BASE "tools: {kubectl: v1.13.5}\n", ""),
+		/* rke2/k3s: kubectl against the release, or the newest release in the table */
+		ROW(BASE "tools: {kubectl: v1.33.0, helm: v3.16.2}\nkubernetes: {distro: rke2}\n",
+		    "spec.yml:10:18: warning: tools.kubectl: kubectl v1.33.0 is 3 minor versions from "
+		    "Kubernetes v1.36.3+rke2r1 (the default rke2 release); kubectl supports one minor of skew\n"),
+		ROW(BASE "tools: {kubectl: v1.33.0, helm: v3.16.2}\nkubernetes: {distro: k3s, version: v1.34.9+k3s1}\n", ""),
+		ROW(BASE "tools: {kubectl: v1.36.0, helm: v3.16.2}\nkubernetes: {distro: k3s}\nhostAliases: {enabled: false, mode: off}\n", ""),
 		/* Let's Encrypt needs public DNS; chart 2.4 has no agentTLSMode */
 		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer: {address: 10.0.0.100}\n"
 			 "tools: {helm: v3.16.2}\nrancher:\n  hostname: rancher.example.com\n  tls: letsEncrypt\n"

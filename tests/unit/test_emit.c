@@ -188,7 +188,7 @@ static void test_render_error_mid_way_leaves_no_temp_dir(void **state)
 	assert_non_null(w);
 	assert_false(compile_render(&c, emit_writer_sink(w), &d));
 	assert_int_equal(d.errors, 1);
-	assert_string_equal(d.items[d.count - 1].file, "templates/RUNBOOK.md.tmpl");
+	assert_string_equal(d.items[d.count - 1].file, "templates/common/RUNBOOK.md.tmpl");
 	assert_int_equal(emit_close(w, false, &n), EMIT_OK);
 	assert_true(n >= 3); /* files were written before the error */
 	assert_no_temp_dir();

@@ -277,6 +277,15 @@ static void test_value(void **state)
 		{ESC_COMMENT, STR, "x\ny", 0, false, false, ""},
 		{ESC_COMMENT, INT, NULL, -1, false, true, "-1"},
 		{ESC_COMMENT, BOOL, NULL, 0, false, true, "false"},
+		{ESC_COREFILE, STR, "rancher.example.com", 0, false, true, "rancher.example.com"},
+		{ESC_COREFILE, STR, "2001:db8::1", 0, false, true, "2001:db8::1"},
+		{ESC_COREFILE, STR, "a b", 0, false, false, ""},
+		{ESC_COREFILE, STR, "a{", 0, false, false, ""},
+		{ESC_COREFILE, STR, "\"a\"", 0, false, false, ""},
+		{ESC_COREFILE, STR, "a#b", 0, false, false, ""},
+		{ESC_COREFILE, STR, "a\nb", 0, false, false, ""},
+		{ESC_COREFILE, STR, "", 0, false, false, ""},
+		{ESC_COREFILE, INT, NULL, 53, false, true, "53"},
 	};
 	struct arena a = {0};
 	for (size_t i = 0; i < NROWS(rows); i++) {
@@ -323,6 +332,7 @@ static void test_kind_by_name(void **state)
 		{"shvar", 5, ESC_SHVAR},
 		{"md", 2, ESC_MD},
 		{"comment", 7, ESC_COMMENT},
+		{"corefile", 8, ESC_COREFILE},
 		{"shvar", 2, ESC_SH}, /* only LEN bytes count */
 		{"NGINX", 5, -1},
 		{"sh ", 3, -1},
@@ -338,7 +348,7 @@ static void test_kind_by_name(void **state)
 				 rows[i].want);
 	}
 	static const char *const names[ESC_COUNT] = {"nginx", "yaml", "json", "sh",
-						     "shvar", "md",   "comment"};
+						     "shvar", "md",   "comment", "corefile"};
 	for (int k = 0; k < ESC_COUNT; k++) {
 		assert_string_equal(escape_kind_name((enum escape_kind)k), names[k]);
 		assert_int_equal(escape_kind_by_name(names[k], strlen(names[k])), k);

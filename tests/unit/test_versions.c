@@ -483,6 +483,111 @@ static void test_tool_urls(void **state)
 	}
 }
 
+/* Every row of the RKE2/K3s table: its release parses, carries its distro's
+ * suffix, and rows are ordered so the last of a distro is the newest. */
+static void test_distro_releases(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *distro, *release, *coredns_chart;
+	} want[] = {
+		{"rke2", "v1.32.13+rke2r2", "1.45.205"}, {"rke2", "v1.33.13+rke2r2", "1.46.201"},
+		{"rke2", "v1.34.10+rke2r1", "1.46.201"}, {"rke2", "v1.35.7+rke2r1", "1.46.201"},
+		{"rke2", "v1.36.3+rke2r1", "1.46.201"},	 {"k3s", "v1.34.9+k3s1", NULL},
+		{"k3s", "v1.35.6+k3s1", NULL},		 {"k3s", "v1.36.1+k3s1", NULL},
+	};
+	size_t n = 0;
+	struct semver prev = {0, 0, 0};
+	const char *prev_distro = "";
+	for (const struct distro_release *r; (r = distro_release_at(n)); n++) {
+		assert_true(n < NROWS(want));
+		assert_string_equal(r->distro, want[n].distro);
+		assert_string_equal(r->release, want[n].release);
+		if (want[n].coredns_chart)
+			assert_string_equal(r->coredns_chart, want[n].coredns_chart);
+		else
+			assert_null(r->coredns_chart);
+		struct semver v;
+		assert_true(semver_parse(r->release, &v));
+		assert_non_null(strstr(r->release, distro_release_suffix(r->distro)));
+		if (!strcmp(prev_distro, r->distro))
+			assert_true(semver_cmp(&prev, &v) < 0);
+		prev = v;
+		prev_distro = r->distro;
+		assert_ptr_equal(distro_release_for(r->distro, r->release), r);
+	}
+	assert_int_equal(n, NROWS(want));
+	assert_string_equal(distro_newest_release("rke2")->release, "v1.36.3+rke2r1");
+	assert_string_equal(distro_newest_release("k3s")->release, "v1.36.1+k3s1");
+	assert_null(distro_newest_release("rke1"));
+	static const char *const missing[][2] = {
+		{"rke2", "v1.36.3+k3s1"}, {"k3s", "v1.36.3+rke2r1"}, {"rke2", "v1.36.3"},
+		{"rke2", "v1.36.2+rke2r1"}, {"rke1", "v1.15.3-rancher1-1"}, {"rke2", ""},
+	};
+	for (size_t i = 0; i < NROWS(missing); i++)
+		if (distro_release_for(missing[i][0], missing[i][1]))
+			fail_msg("%s '%s' has a row", missing[i][0], missing[i][1]);
+	assert_null(distro_release_suffix("rke1"));
+}
+
+static void test_default_ingress(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *distro, *release, *ingress;
+	} rows[] = {
+		{"rke1", "v0.0.0", "nginx"},	       {"rke2", "v1.32.13+rke2r2", "nginx"},
+		{"rke2", "v1.35.7+rke2r1", "nginx"},   {"rke2", "v1.35.99+rke2r9", "nginx"},
+		{"rke2", "v1.36.0+rke2r1", "traefik"}, {"rke2", "v1.36.3+rke2r1", "traefik"},
+		{"rke2", "v2.0.0+rke2r1", "traefik"},  {"k3s", "v1.20.0+k3s1", "traefik"},
+		{"k3s", "v1.36.1+k3s1", "traefik"},
+	};
+	for (size_t i = 0; i < NROWS(rows); i++) {
+		struct semver v;
+		assert_true(semver_parse(rows[i].release, &v));
+		const char *got = distro_default_ingress(rows[i].distro, &v);
+		if (strcmp(got, rows[i].ingress))
+			fail_msg("%s %s: %s, want %s", rows[i].distro, rows[i].release, got, rows[i].ingress);
+	}
+}
+
+static void test_etcd_schedule(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *creation, *retention, *cron;
+		long count;
+	} ok[] = {
+		{"6h", "24h", "0 */6 * * *", 4},   {"1h", "1h", "0 */1 * * *", 1},
+		{"12h", "72h", "0 */12 * * *", 6}, {"24h", "168h", "0 */24 * * *", 7},
+		{"60m", "3h", "0 */1 * * *", 3},   {"2h0m", "4h", "0 */2 * * *", 2},
+		{"8h", "8h0m0s", "0 */8 * * *", 1},
+	};
+	for (size_t i = 0; i < NROWS(ok); i++) {
+		char cron[32];
+		long count = -1;
+		const char *why = NULL;
+		if (!etcd_schedule(ok[i].creation, ok[i].retention, cron, sizeof(cron), &count, &why))
+			fail_msg("%s/%s refused: %s", ok[i].creation, ok[i].retention, why);
+		assert_string_equal(cron, ok[i].cron);
+		assert_int_equal(count, ok[i].count);
+	}
+	static const char *const bad[][3] = {
+		{"5h", "24h", "hours"},	   {"30m", "24h", "hours"}, {"48h", "96h", "hours"},
+		{"1h30m", "3h", "hours"},  {"6h", "20h", "multiple"}, {"6h", "3h", "multiple"},
+		{"0h", "24h", "hours"},	   {"6h", "0h", "multiple"}, {"6h", "24h500ms", "multiple"},
+		{"7h", "7h", "hours"},
+	};
+	for (size_t i = 0; i < NROWS(bad); i++) {
+		char cron[32];
+		long count;
+		const char *why = NULL;
+		if (etcd_schedule(bad[i][0], bad[i][1], cron, sizeof(cron), &count, &why))
+			fail_msg("%s/%s accepted", bad[i][0], bad[i][1]);
+		assert_non_null(strstr(why, bad[i][2]));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -500,6 +605,9 @@ int main(void)
 		cmocka_unit_test(test_workloads),
 		cmocka_unit_test(test_cert_manager_chart),
 		cmocka_unit_test(test_tool_urls),
+		cmocka_unit_test(test_distro_releases),
+		cmocka_unit_test(test_default_ingress),
+		cmocka_unit_test(test_etcd_schedule),
 	};
 	return cmocka_run_group_tests_name("versions", tests, NULL, NULL);
 }

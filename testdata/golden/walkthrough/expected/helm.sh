@@ -8,7 +8,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-export KUBECONFIG="${KUBECONFIG:-$PWD/kube_config_rancher-cluster.yml}"
+kubeconfig='kube_config_rancher-cluster.yml'
+export KUBECONFIG="${KUBECONFIG:-$PWD/$kubeconfig}"
 timeout='10m'
 
 ensure_namespace() {
