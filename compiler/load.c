@@ -116,45 +116,15 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
 	return len;
 }
 
-/* libfyaml reports parse errors only as formatted text; keep the first. */
-struct fy_capture {
-	int line;
-	int col;
-	char message[256];
-};
-
-static void capture_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
+/* libfyaml 0.7.12 formats a report and then draws the offending source
+ * under it (fy_diag_error_atom_display), which writes past its row buffer
+ * for a multi-line plain scalar that starts far right (a line of tabs) and
+ * so crashes. Collected errors are never formatted or drawn: the loader
+ * reads the first one back and reports it itself. Other output (internal
+ * notes without a token) is dropped here. */
+static void drop_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
 {
-	struct fy_capture *cap = user;
-	static const char marker[] = ": error: ";
-	(void)diag;
-	if (cap->line || len < sizeof(marker))
-		return;
-	const char *m = memmem(buf, len, marker, sizeof(marker) - 1);
-	if (!m)
-		return;
-	/* "...:LINE:COL: error: MESSAGE\n": walk back over ":COL" and ":LINE". */
-	const char *p = m;
-	int nums[2] = {0, 0};
-	for (int k = 1; k >= 0; k--) {
-		const char *end = p;
-		while (p > buf && p[-1] >= '0' && p[-1] <= '9')
-			p--;
-		if (p == end || p == buf || p[-1] != ':')
-			return;
-		nums[k] = atoi(p);
-		p--;
-	}
-	cap->line = nums[0];
-	cap->col = nums[1];
-	const char *msg = m + sizeof(marker) - 1;
-	size_t mlen = (size_t)(buf + len - msg);
-	while (mlen && (msg[mlen - 1] == '\n' || msg[mlen - 1] == '\r'))
-		mlen--;
-	if (mlen >= sizeof(cap->message))
-		mlen = sizeof(cap->message) - 1;
-	memcpy(cap->message, msg, mlen);
-	cap->message[mlen] = '\0';
+	(void)diag, (void)user, (void)buf, (void)len;
 }
 
 struct loader {
@@ -329,21 +299,34 @@ static bool handle_event(struct loader *l, struct fy_event *fye)
 	}
 }
 
+/* The first collected error of DIAG as "YAML syntax: ..." at its place. */
+static void report_stream_error(struct tree *t, struct fy_diag *diag)
+{
+	void *iter = NULL;
+	struct fy_diag_error *err;
+	while ((err = fy_diag_errors_iterate(diag, &iter)))
+		if (err->type >= FYET_ERROR)
+			break;
+	char msg[300];
+	snprintf(msg, sizeof(msg), "YAML syntax: %s", err && err->msg ? err->msg : "cannot parse");
+	tree_error(t, err ? err->line : 0, err ? err->column : 0, msg);
+}
+
 /* The full YAML reader: feeds T from libfyaml's events. */
 static void load_libfyaml(struct tree *t, const char *data, size_t len)
 {
-	struct fy_capture cap = {0};
 	struct fy_diag_cfg dc;
 	fy_diag_cfg_default(&dc);
 	dc.fp = NULL;
-	dc.output_fn = capture_output;
-	dc.user = &cap;
+	dc.output_fn = drop_output;
 	dc.colorize = false;
 	dc.show_source = false;
-	dc.show_position = true;
+	dc.show_position = false;
 	dc.show_type = false;
 	dc.show_module = false;
 	struct fy_diag *diag = fy_diag_create(&dc);
+	if (diag)
+		fy_diag_set_collect_errors(diag, true);
 	struct fy_parse_cfg cfg = {
 		.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_JSON_NONE,
 		.diag = diag,
@@ -354,7 +337,7 @@ static void load_libfyaml(struct tree *t, const char *data, size_t len)
 		if (fyp)
 			fy_parser_destroy(fyp);
 		if (diag)
-			fy_diag_unref(diag);
+			fy_diag_destroy(diag);
 		return;
 	}
 	struct loader l = {.t = t, .a = t->a, .it = fy_token_iter_create(NULL), .input = data,
@@ -364,13 +347,11 @@ static void load_libfyaml(struct tree *t, const char *data, size_t len)
 		handle_event(&l, fye);
 		fy_parser_event_free(fyp, fye);
 	}
-	if (!t->failed && fy_parser_get_stream_error(fyp)) {
-		char msg[300];
-		snprintf(msg, sizeof(msg), "YAML syntax: %s", cap.message[0] ? cap.message : "cannot parse");
-		tree_error(t, cap.line, cap.col, msg);
-	}
+	if (!t->failed && fy_parser_get_stream_error(fyp))
+		report_stream_error(t, diag);
+	/* the collected errors hold tokens: free them while their parser lives */
+	fy_diag_destroy(diag);
 	fy_parser_destroy(fyp);
-	fy_diag_unref(diag);
 	if (l.it)
 		fy_token_iter_destroy(l.it);
 	buf_free(&l.text);

@@ -34,6 +34,8 @@ static const struct artefact_rule rules[] = {
 	{"manifests/coredns-hosts.yaml", "templates/rke2/coredns-hosts-rke2.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, "cluster.coredns_rke2"},
 	{"manifests/coredns-hosts.yaml", "templates/rke2/coredns-hosts-k3s.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, "cluster.coredns_k3s"},
 	{"helm.sh", "templates/common/helm.sh.tmpl", ESC_SH, 0755, NULL, NULL, NULL},
+	{"values/cert-manager.yaml", "templates/common/values-cert-manager.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, "certManager.needed"},
+	{"values/rancher.yaml", "templates/common/values-rancher.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, NULL},
 	{"patches/{}.json", "templates/common/patch.json.tmpl", ESC_JSON, 0644, "hostAliases.patches", "workload", NULL},
 	{"patch.sh", "templates/common/patch.sh.tmpl", ESC_SH, 0755, NULL, NULL, NULL},
 	{"RUNBOOK.md", "templates/common/RUNBOOK.md.tmpl", ESC_MD, 0644, NULL, NULL, NULL},

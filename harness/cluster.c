@@ -25,15 +25,6 @@
 #define SPEC_MAX_BYTES ((size_t)64 << 20)
 #define BACKOFF_MAX_S 15
 
-/* Workloads a Rancher release no longer deploys in its local cluster. */
-static const struct retired {
-	const char *workload;
-	struct semver since;
-} retired[] = {
-	{"cattle-cluster-agent", {2, 5, 0}},
-	{"cattle-node-agent", {2, 5, 0}},
-};
-
 /* One round of checks into its own report, so --wait keeps only the last. */
 struct round {
 	const struct verify_options *opt;
@@ -333,13 +324,14 @@ static void check_ingress(struct round *rd)
 	buf_free(&found);
 }
 
-static const struct retired *retired_in(const struct round *rd, const char *workload)
+/* The workload's row when the running Rancher no longer deploys it in its
+ * local cluster (versions.c), else NULL. */
+static const struct rancher_workload *retired_in(const struct round *rd, const char *workload)
 {
-	for (size_t i = 0; i < sizeof(retired) / sizeof(retired[0]); i++)
-		if (!strcmp(retired[i].workload, workload) && rd->version.major >= 0 &&
-		    semver_cmp(&rd->version, &retired[i].since) >= 0)
-			return &retired[i];
-	return NULL;
+	const struct rancher_workload *w = rancher_workload(workload);
+	if (!w || rd->version.major != 2 || rancher_workload_in_local(w, rd->version.minor))
+		return NULL;
+	return w;
 }
 
 /* Equal as addresses (2001:db8::1 = 2001:db8:0:0::1), else as text. */
@@ -401,12 +393,12 @@ static void check_workload_aliases(struct round *rd, const char *workload, const
 		check_aliases_of(rd, what, obj);
 		return;
 	}
-	const struct retired *gone = retired_in(rd, workload);
+	const struct rancher_workload *gone = retired_in(rd, workload);
 	bool is_agent = !strncmp(workload, "cattle-", 7);
 	if (ans.outcome == KUBE_HTTP && ans.status == 404 && gone)
 		skip(rd, "cluster-hostaliases", "%s: Rancher v%ld.%ld.%ld does not deploy it in the local cluster "
-		     "(none since v%ld.%ld); nothing to patch", what, rd->version.major, rd->version.minor,
-		     rd->version.patch, gone->since.major, gone->since.minor);
+		     "(none since v2.%ld); nothing to patch", what, rd->version.major, rd->version.minor,
+		     rd->version.patch, gone->local_until ? gone->local_until : gone->removed);
 	else if (ans.outcome == KUBE_HTTP && ans.status == 404 && is_agent && rd->version.major < 0)
 		skip(rd, "cluster-hostaliases", "%s: not found, and Rancher's version, which decides whether the "
 		     "local cluster has it, is unknown", what);
