@@ -33,7 +33,7 @@ static const char *const recorded[] = {"docker", "helm", "kubectl", "curl", "wge
 /* The real programs the scripts (and the recorders) may use, bound
  * read-only into bin/: shell built-ins aside, nothing else exists there. */
 static const char *const allowed[] = {"bash", "sh", "basename", "dirname", "cat", "cut", "sha256sum",
-				      "mkdir", "chmod", "rm", "mktemp", "env", "tr", "head", "grep", "sed"};
+				      "mkdir", "chmod", "rm", "mktemp", "env", "tr", "head", "grep", "sed", "awk"};
 
 /* Calls no rhc script makes, whatever the spec: a recorder never runs them,
  * but their presence is a FAIL of its own. NULL-ended argument prefixes,

@@ -34,7 +34,7 @@ grep -q "$esc" "$tmp/pipe.txt" && fail "colour when stderr is not a terminal"
 TERM=xterm script -qec "'$rhc' check spec.yml --format json" /dev/null >"$tmp/json.txt" || true
 grep -q "$esc" "$tmp/json.txt" && fail "colour in --format json"
 grep -q ' | \|note' "$tmp/json.txt" && fail "source lines or notes in --format json"
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["errors"] == 3 and len(d["diagnostics"]) == 4, d' "$tmp/json.txt" ||
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["errors"] == 5 and len(d["diagnostics"]) == 6, d' "$tmp/json.txt" ||
     fail "--format json changed"
 
 # verify quotes spec.json under its FAIL line (and --format json does not)
