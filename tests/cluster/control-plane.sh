@@ -46,7 +46,7 @@ say() { echo "control-plane: $*" >&2; }
 # A recorded PID is signalled only while its command line still names WORKDIR,
 # so a PID the system reused for someone else's process is left alone.
 ours() { # PID
-    [ -r "/proc/$1/cmdline" ] && tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | grep -qF "$work/"
+    [ -r "/proc/$1/cmdline" ] && tr '\0' '\n' 2>/dev/null <"/proc/$1/cmdline" | grep -qF "$work/"
 }
 stop_all() {
     [ -f "$pids" ] || return 0
