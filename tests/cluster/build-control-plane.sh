@@ -180,7 +180,8 @@ if ! stamp_ok kwok "$kwok_key" kwok; then
     echo "build-control-plane: kwok $KWOK_VERSION" >&2
     goinstall "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" \
         "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION"
-    "$bin/kwok" --version | grep -q "$KWOK_VERSION" || die "kwok --version: $("$bin/kwok" --version)"
+    out="$("$bin/kwok" --version)"
+    [[ "$out" == "kwok version $KWOK_VERSION "* ]] || die "kwok --version: $out"
     stamp_write kwok "$kwok_key"
 fi
 

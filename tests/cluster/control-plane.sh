@@ -46,7 +46,8 @@ say() { echo "control-plane: $*" >&2; }
 # A recorded PID is signalled only while its command line still names WORKDIR,
 # so a PID the system reused for someone else's process is left alone.
 ours() { # PID
-    [ -r "/proc/$1/cmdline" ] && tr '\0' '\n' 2>/dev/null <"/proc/$1/cmdline" | grep -qF "$work/"
+    local c
+    c="$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline")" && [[ "$c" == *"$work/"* ]]
 }
 stop_all() {
     [ -f "$pids" ] || return 0

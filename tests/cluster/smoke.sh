@@ -40,12 +40,11 @@ trap cleanup EXIT
 
 # every process of this control plane names WORKDIR on its command line
 survivors() {
-    local p
+    local p c
     for p in /proc/[0-9]*; do
         [ "${p#/proc/}" != "$$" ] || continue
-        if tr '\0' '\n' 2>/dev/null <"$p/cmdline" | grep -qF "$work/"; then
-            echo "${p#/proc/} $(tr '\0' ' ' 2>/dev/null <"$p/cmdline" | cut -c1-120)"
-        fi
+        c="$(tr '\0' ' ' 2>/dev/null <"$p/cmdline")" || continue
+        [[ "$c" != *"$work/"* ]] || echo "${p#/proc/} ${c:0:120}"
     done
 }
 
@@ -102,7 +101,8 @@ chart "$tmp/charts/fits" smoke-fits ">= 1.$minor.0-0 < 1.$((minor + 1)).0-0"
 chart "$tmp/charts/too-new" smoke-too-new ">= 1.$((minor + 1)).0-0"
 "${helm[@]}" install fits "$tmp/charts/fits" -n smoke --create-namespace --wait --timeout 2m >"$tmp/helm.out" 2>&1 ||
     fail "helm install of a chart for 1.$minor: $(cat "$tmp/helm.out")"
-"${helm[@]}" status fits -n smoke | grep -q '^STATUS: deployed' || fail "helm status fits: not deployed"
+status="$("${helm[@]}" status fits -n smoke)" || fail "helm status fits"
+grep -q '^STATUS: deployed' <<<"$status" || fail "helm status fits: not deployed: $status"
 echo "ok helm install of a chart with kubeVersion '>= 1.$minor.0-0 < 1.$((minor + 1)).0-0'"
 if "${helm[@]}" install too-new "$tmp/charts/too-new" -n smoke >"$tmp/helm.out" 2>&1; then
     fail "helm installed a chart that needs Kubernetes >= 1.$((minor + 1)) on $server_version"
@@ -124,7 +124,8 @@ echo "ok strategic-merge patch of hostAliases rolled out"
 # --- down leaves nothing -----------------------------------------------------
 bash "$cp_sh" down "$work" || fail "control-plane.sh down"
 while read -r name pid; do
-    if [ -d "/proc/$pid" ] && tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF "$work/"; then
+    c="$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" || continue
+    if [[ "$c" == *"$work/"* ]]; then
         fail "$name (pid $pid) survived down"
     fi
 done <"$tmp/pids"
