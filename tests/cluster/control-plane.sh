@@ -29,8 +29,8 @@ usage() {
 }
 [ $# -eq 2 ] || usage
 cmd="$1"
-mkdir -p "$2"
-work="$(cd "$2" && pwd)"
+[ "$cmd" != up ] || mkdir -p "$2"
+work="$(realpath -m "$2")"
 
 if [ -z "${K8S_VERSION:-}" ]; then
     # shellcheck source=/dev/null
