@@ -1,9 +1,11 @@
 /* rhc command line. The only file that prints or exits. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "assets.h"
 #include "compile.h"
@@ -16,10 +18,11 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 static const char usage_text[] =
 	"usage: rhc build SPEC -o DIR [--force] [--check]\n"
 	"       rhc check SPEC [--format text|json]\n"
-	"       rhc verify [DIR] [--require-tools] [--format text|json] [--lb]\n"
+	"       rhc verify [DIR] [--require-tools] [--format text|json|junit] [--lb]\n"
 	"                  [--cluster [--kubeconfig F] [--context C] [--wait DURATION] [--allow-exec]]\n"
 	"       rhc schema\n"
-	"       rhc init [--distro rke1|rke2|k3s]\n"
+	"       rhc explain PATH\n"
+	"       rhc init [--distro rke1|rke2|k3s] [-o FILE]\n"
 	"       rhc --version\n"
 	"       rhc help [COMMAND]\n"
 	"SPEC may be '-' for standard input. Exit: 0 ok, 1 spec errors or differences,\n"
@@ -37,22 +40,31 @@ static const struct {
 		  "  differs (exit 1), writing nothing.\n"},
 	{"check", "rhc check SPEC [--format text|json]\n"
 		  "  Validates SPEC and prints every diagnostic as FILE:LINE:COL: error: PATH: MESSAGE.\n"},
-	{"verify", "rhc verify [DIR] [--require-tools] [--format text|json] [--lb]\n"
+	{"verify", "rhc verify [DIR] [--require-tools] [--format text|json|junit] [--lb]\n"
 		   "           [--cluster [--kubeconfig F] [--context C] [--wait DURATION] [--allow-exec]]\n"
 		   "  Proves a built DIR (default out/) right, reading only what is in it: MANIFEST\n"
 		   "  integrity, each artefact parsed, the artefacts consistent with each other and\n"
 		   "  with spec.json, then the real tools (nginx -t, kubectl patch --local,\n"
 		   "  shellcheck) when on PATH, and each script run against recorders. One line per\n"
 		   "  check; exit 0 only when none failed. --require-tools: a missing tool fails.\n"
+		   "  --format json or junit: the report as one JSON document, or as JUnit XML for\n"
+		   "  CI test reporters (a testcase per check); the exit status is the same.\n"
 		   "  --lb: also runs nginx.conf in a real nginx on loopback against backends inside\n"
 		   "  rhc, and checks balancing and failover.\n"
 		   "  --cluster: also asks the Kubernetes API (kubeconfig: --kubeconfig, $KUBECONFIG\n"
 		   "  or ~/.kube/config; --context) whether the install is what spec.json says;\n"
 		   "  --wait DURATION polls until ready; --allow-exec runs exec credential plugins.\n"},
 	{"schema", "rhc schema\n  Prints the spec's JSON Schema (draft 2020-12), for editors.\n"},
-	{"init", "rhc init [--distro rke1|rke2|k3s]\n"
+	{"explain", "rhc explain PATH\n"
+		    "  What the schema says about one field of the spec: type, default, allowed\n"
+		    "  values, pattern, range, example and description, and the fields under it.\n"
+		    "  PATH is dotted; [] steps into a list's items: rhc explain loadBalancer.failTimeout,\n"
+		    "  rhc explain nodes[].roles, rhc explain rancher, rhc explain '' (the whole spec).\n"
+		    "  An unknown PATH exits 1 with a \"did you mean\".\n"},
+	{"init", "rhc init [--distro rke1|rke2|k3s] [-o FILE]\n"
 		 "  Prints a commented example spec that builds as printed: rke2 (the default),\n"
-		 "  k3s, or rke1 (the 2019 walk-through's setup).\n"},
+		 "  k3s, or rke1 (the 2019 walk-through's setup). -o FILE writes it to FILE\n"
+		 "  instead, which must not exist yet (exit 3 if it does).\n"},
 };
 
 static int usage(const char *msg)
@@ -63,12 +75,25 @@ static int usage(const char *msg)
 	return EXIT_USAGE;
 }
 
+/* Colour for a terminal, unless NO_COLOR (https://no-color.org) or TERM=dumb
+ * says otherwise. */
+static bool colour_stderr(void)
+{
+	const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+	return isatty(STDERR_FILENO) && !(no && *no) && !(term && !strcmp(term, "dumb"));
+}
+
 static void print_diags(struct diags *d, bool json)
 {
 	struct buf b = {0};
 	diags_sort(d);
+	/* the embedded files (templates, the schema) can always be quoted */
+	for (const struct asset *a = rhc_assets; !json && a->name; a++)
+		diags_quote(d, a->name, a->data, a->len);
 	if (json)
 		diags_format_json(d, &b);
+	else if (colour_stderr())
+		diags_format_colour(d, &b);
 	else
 		diags_format_text(d, &b);
 	if (b.len)
@@ -144,6 +169,7 @@ static int cmd_check(int argc, char **argv)
 	struct diags d = {0};
 	struct arena a = {0};
 	compile_check(&a, spec_name(spec), data, len, &d);
+	diags_quote(&d, spec_name(spec), data, len);
 	print_diags(&d, json);
 	int rc = d.errors ? EXIT_FAILED : EXIT_OK;
 	arena_free(&a);
@@ -213,6 +239,7 @@ static int cmd_build(int argc, char **argv)
 	/* Output is opened only for a spec that checked clean: a bad spec never
 	 * creates a temp dir. */
 	bool prepared = compile_prepare(&c, spec_name(spec), data, len, &d);
+	diags_quote(&d, spec_name(spec), data, len);
 	free(data); /* the checked spec holds copies: 8 MB less while lowering and rendering */
 	data = NULL;
 	if (!prepared)
@@ -258,14 +285,25 @@ static int parse_duration(const char *s)
 static int cmd_verify(int argc, char **argv)
 {
 	const char *dir = NULL;
-	bool json = false;
+	static const struct {
+		const char *name;
+		void (*format)(const struct report *, struct buf *);
+	} formats[] = {
+		{"text", report_format_text},
+		{"json", report_format_json},
+		{"junit", report_format_junit},
+	};
+	void (*format)(const struct report *, struct buf *) = report_format_text;
 	struct verify_options opt = {0};
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--format") && i + 1 < argc) {
 			const char *f = argv[++i];
-			if (strcmp(f, "json") && strcmp(f, "text"))
-				return usage("--format takes text or json");
-			json = !strcmp(f, "json");
+			format = NULL;
+			for (size_t k = 0; k < sizeof(formats) / sizeof(formats[0]); k++)
+				if (!strcmp(f, formats[k].name))
+					format = formats[k].format;
+			if (!format)
+				return usage("--format takes text, json or junit");
 		} else if (!strcmp(argv[i], "--require-tools")) {
 			opt.require_tools = true;
 		} else if (!strcmp(argv[i], "--lb")) {
@@ -308,14 +346,27 @@ static int cmd_verify(int argc, char **argv)
 		return EXIT_IO;
 	}
 	struct buf b = {0};
-	if (json)
-		report_format_json(&r, &b);
-	else
-		report_format_text(&r, &b);
+	format(&r, &b);
 	fwrite(b.data ? b.data : "", 1, b.len, stdout);
 	buf_free(&b);
 	int rc = r.failed ? EXIT_FAILED : EXIT_OK;
 	report_free(&r);
+	return rc;
+}
+
+static int cmd_explain(int argc, char **argv)
+{
+	if (argc != 1)
+		return usage("explain takes one PATH, such as loadBalancer.failTimeout or nodes[].roles");
+	struct buf out = {0};
+	struct diags d = {0};
+	bool ok = compile_explain(argv[0], &out, &d);
+	if (ok)
+		fwrite(out.data, 1, out.len, stdout);
+	print_diags(&d, false);
+	buf_free(&out);
+	int rc = ok ? EXIT_OK : d.errors ? EXIT_FAILED : EXIT_IO;
+	diags_free(&d);
 	return rc;
 }
 
@@ -340,18 +391,57 @@ static const struct {
 	{"rke1", "examples/rancher-ha.yml"},
 };
 
+/* A's bytes into a new file OUT (O_EXCL: never over a file, nor through a
+ * symbolic link); a partial file is removed. */
+static int write_new_file(const char *out, const struct asset *a)
+{
+	int fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		fprintf(stderr, "%s: error: %s\n", out,
+			errno == EEXIST ? "exists; rhc init never writes over a file" : strerror(errno));
+		return EXIT_IO;
+	}
+	size_t done = 0;
+	while (done < a->len) {
+		ssize_t n = write(fd, a->data + done, a->len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	int err = done < a->len ? errno : 0;
+	if (close(fd) && !err)
+		err = errno;
+	if (err || done < a->len) {
+		fprintf(stderr, "%s: error: cannot write: %s\n", out, strerror(err ? err : EIO));
+		unlink(out); /* ours: made by O_EXCL above */
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
+/* rhc init [--distro D] [-o FILE]: the commented example spec of D, printed
+ * or written to a new FILE. */
 static int cmd_init(int argc, char **argv)
 {
-	const char *distro = init_specs[0].distro;
-	if (argc == 2 && !strcmp(argv[0], "--distro"))
-		distro = argv[1];
-	else if (argc == 1 && !strncmp(argv[0], "--distro=", 9))
-		distro = argv[0] + 9;
-	else if (argc)
-		return usage("init takes only --distro rke1|rke2|k3s");
-	for (size_t i = 0; i < sizeof(init_specs) / sizeof(init_specs[0]); i++)
-		if (!strcmp(init_specs[i].distro, distro))
-			return print_asset(init_specs[i].asset);
+	const char *distro = init_specs[0].distro, *out = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--distro") && i + 1 < argc)
+			distro = argv[++i];
+		else if (!strncmp(argv[i], "--distro=", 9))
+			distro = argv[i] + 9;
+		else if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			out = argv[++i];
+		else
+			return usage("init takes only --distro rke1|rke2|k3s and -o FILE");
+	}
+	for (size_t i = 0; i < sizeof(init_specs) / sizeof(init_specs[0]); i++) {
+		if (strcmp(init_specs[i].distro, distro))
+			continue;
+		const struct asset *a = asset_find(init_specs[i].asset);
+		return out && a ? write_new_file(out, a) : print_asset(init_specs[i].asset);
+	}
 	fprintf(stderr, "rhc: init --distro: '%s' is not one of rke1, rke2, k3s\n", distro);
 	return EXIT_USAGE;
 }
@@ -385,6 +475,8 @@ int main(int argc, char **argv)
 		rc = cmd_verify(argc - 2, argv + 2);
 	else if (!strcmp(cmd, "schema") && argc == 2)
 		rc = print_asset(SCHEMA_ASSET);
+	else if (!strcmp(cmd, "explain"))
+		rc = cmd_explain(argc - 2, argv + 2);
 	else if (!strcmp(cmd, "init"))
 		rc = cmd_init(argc - 2, argv + 2);
 	else if (!strcmp(cmd, "--version") || !strcmp(cmd, "version"))

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "assets.h"
+#include "explain.h"
 #include "json.h"
 #include "load.h"
 #include "lower.h"
@@ -27,7 +28,7 @@ static struct schema *load_schema(struct arena *a, struct diags *d)
 	struct node *sroot = sa ? json_parse(a, sa->name, sa->data, sa->len, d) : NULL;
 	struct schema *schema = sroot ? schema_compile(a, sa->name, sroot, d) : NULL;
 	if (!sa)
-		diags_error(d, (struct loc){SCHEMA_ASSET, 0, 0}, NULL, "schema is not embedded");
+		diags_error(d, (struct loc){SCHEMA_ASSET, 0, 0, 0}, NULL, "schema is not embedded");
 	return schema;
 }
 
@@ -117,6 +118,16 @@ void compile_free(struct compiled *c)
 {
 	arena_free(&c->a);
 	*c = (struct compiled){0};
+}
+
+bool compile_explain(const char *path, struct buf *out, struct diags *d)
+{
+	struct arena a = {0};
+	struct schema *schema = load_schema(&a, d);
+	bool ok = schema && explain_path(schema, path, out, d);
+	schema_free(schema);
+	arena_free(&a);
+	return ok;
 }
 
 bool compile_build(const char *file, const char *data, size_t len, struct artefacts *out,

@@ -42,6 +42,10 @@ bool compile_prepare(struct compiled *c, const char *file, const char *data, siz
 bool compile_render(struct compiled *c, struct sink *out, struct diags *d);
 void compile_free(struct compiled *c);
 
+/* rhc explain PATH: the embedded schema's account of one field as text in
+ * OUT (explain.h). False, with the reason in D, for an unknown path. */
+bool compile_explain(const char *path, struct buf *out, struct diags *d);
+
 /* prepare + render into memory: OUT gets every artefact sorted by path, or
  * nothing when D has errors. For tests and fuzzing; rhc build streams. */
 bool compile_build(const char *file, const char *data, size_t len, struct artefacts *out,

@@ -28,7 +28,7 @@ static bool path_printf(char *out, size_t len, const char *fmt, ...)
 
 static struct loc file_loc(const char *path)
 {
-	return (struct loc){path, 0, 0};
+	return (struct loc){path, 0, 0, 0};
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "utf8.h"
+
 /* Objects up to this many members find duplicates by a linear scan; past it
  * they get a hash set, so a 100,000-key object stays linear. */
 #define JSON_SCAN_MAX 16
@@ -41,38 +43,6 @@ static void jp_error(struct jp *p, size_t off, const char *msg)
 {
 	diags_error(p->d, jp_loc(p, off), NULL, "%s", msg);
 	p->failed = true;
-}
-
-/* Length of the valid UTF-8 sequence at S[0..N), or 0 when it is invalid
- * (overlong, surrogate, past U+10FFFF, truncated). *CP gets the code point. */
-static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	unsigned c = s[0];
-	size_t k;
-	uint32_t min, v;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if ((c & 0xE0) == 0xC0) {
-		k = 1, min = 0x80, v = c & 0x1F;
-	} else if ((c & 0xF0) == 0xE0) {
-		k = 2, min = 0x800, v = c & 0x0F;
-	} else if ((c & 0xF8) == 0xF0) {
-		k = 3, min = 0x10000, v = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n <= k)
-		return 0;
-	for (size_t j = 1; j <= k; j++) {
-		if ((s[j] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[j] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return k + 1;
 }
 
 /* Reports the byte at OFF where EXPECTED should have been. NUL bytes, bad
@@ -127,6 +97,14 @@ static struct node *new_node(struct jp *p, enum node_kind kind, size_t off)
 	n->line = loc.line;
 	n->col = loc.col;
 	return n;
+}
+
+/* Scalar N ends before byte END: the characters it spans, when on its line. */
+static void set_width(struct jp *p, struct node *n, size_t end)
+{
+	struct loc e = jp_loc(p, end);
+	if (e.line == n->line && e.col > n->col && e.col - n->col <= UINT16_MAX)
+		n->width = (uint16_t)(e.col - n->col);
 }
 
 /* The run of word-like bytes at OFF (a mistyped number or literal), cut
@@ -226,6 +204,7 @@ static struct node *parse_number(struct jp *p)
 	n->text = arena_strndup(p->a, (const char *)p->s + start, k - start);
 	n->len = k - start;
 	p->i = k;
+	set_width(p, n, k);
 	return n;
 }
 
@@ -243,6 +222,7 @@ static struct node *parse_literal(struct jp *p)
 			n->text = words[w];
 			n->len = k - start;
 			p->i = k;
+			set_width(p, n, k);
 			return n;
 		}
 	}
@@ -405,6 +385,7 @@ static struct node *parse_string(struct jp *p)
 	out[o] = '\0';
 	n->text = out;
 	n->len = o;
+	set_width(p, n, p->i);
 	return n;
 }
 
@@ -526,8 +507,10 @@ static struct node *parse_object(struct jp *p)
 			return NULL;
 		const struct node *first = find_dup(p, m, &ks, key);
 		if (first) {
-			diags_error(p->d, (struct loc){p->file, key->line, key->col}, NULL,
+			diags_error(p->d, (struct loc){p->file, key->line, key->col, key->width}, NULL,
 				    "duplicate key '%s' (first at line %d)", show_key(p->a, key), first->line);
+			diags_note(p->d, (struct loc){p->file, first->line, first->col, first->width},
+				   NULL, "first here");
 			p->dup = true;
 		}
 		skip_ws(p);

@@ -116,45 +116,15 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
 	return len;
 }
 
-/* libfyaml reports parse errors only as formatted text; keep the first. */
-struct fy_capture {
-	int line;
-	int col;
-	char message[256];
-};
-
-static void capture_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
+/* libfyaml 0.7.12 formats a report and then draws the offending source
+ * under it (fy_diag_error_atom_display), which writes past its row buffer
+ * for a multi-line plain scalar that starts far right (a line of tabs) and
+ * so crashes. Collected errors are never formatted or drawn: the loader
+ * reads the first one back and reports it itself. Other output (internal
+ * notes without a token) is dropped here. */
+static void drop_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
 {
-	struct fy_capture *cap = user;
-	static const char marker[] = ": error: ";
-	(void)diag;
-	if (cap->line || len < sizeof(marker))
-		return;
-	const char *m = memmem(buf, len, marker, sizeof(marker) - 1);
-	if (!m)
-		return;
-	/* "...:LINE:COL: error: MESSAGE\n": walk back over ":COL" and ":LINE". */
-	const char *p = m;
-	int nums[2] = {0, 0};
-	for (int k = 1; k >= 0; k--) {
-		const char *end = p;
-		while (p > buf && p[-1] >= '0' && p[-1] <= '9')
-			p--;
-		if (p == end || p == buf || p[-1] != ':')
-			return;
-		nums[k] = atoi(p);
-		p--;
-	}
-	cap->line = nums[0];
-	cap->col = nums[1];
-	const char *msg = m + sizeof(marker) - 1;
-	size_t mlen = (size_t)(buf + len - msg);
-	while (mlen && (msg[mlen - 1] == '\n' || msg[mlen - 1] == '\r'))
-		mlen--;
-	if (mlen >= sizeof(cap->message))
-		mlen = sizeof(cap->message) - 1;
-	memcpy(cap->message, msg, mlen);
-	cap->message[mlen] = '\0';
+	(void)diag, (void)user, (void)buf, (void)len;
 }
 
 struct loader {
@@ -170,7 +140,7 @@ struct loader {
 /* line 0 means "no mark": the tree then places the node next to its neighbours. */
 static struct loc mark_loc(const struct fy_mark *m)
 {
-	struct loc loc = {NULL, 0, 0};
+	struct loc loc = {NULL, 0, 0, 0};
 	if (m) {
 		loc.line = m->line + 1;
 		loc.col = m->column + 1;
@@ -181,6 +151,16 @@ static struct loc mark_loc(const struct fy_mark *m)
 static struct loc token_loc(struct fy_token *t)
 {
 	return mark_loc(t ? fy_token_start_mark(t) : NULL);
+}
+
+/* The characters scalar token T spans on its line, quotes included (its
+ * marks are inside them), or 0 over several lines. */
+static int token_width(struct fy_token *t, bool quoted)
+{
+	const struct fy_mark *s = fy_token_start_mark(t), *e = fy_token_end_mark(t);
+	if (!s || !e || s->line != e->line || e->column < s->column)
+		return 0;
+	return e->column - s->column + (quoted ? 2 : 0);
 }
 
 static void load_error(struct loader *l, struct loc loc, const char *msg)
@@ -291,9 +271,11 @@ static bool handle_event(struct loader *l, struct fy_event *fye)
 			ok = false;
 		} else {
 			enum fy_scalar_style style = fy_token_scalar_style(s->value);
-			if ((style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED) && loc.col > 1)
+			bool quoted = style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED;
+			if (quoted && loc.col > 1)
 				loc.col--; /* libfyaml marks the first character inside the quotes */
-			ok = tree_scalar(l->t, t, n, style == FYSS_PLAIN, loc.line, loc.col);
+			int width = s->value && loc.line ? token_width(s->value, quoted) : 0;
+			ok = tree_scalar(l->t, t, n, style == FYSS_PLAIN, loc.line, loc.col, width);
 		}
 		if (started)
 			text_done(l);
@@ -317,21 +299,34 @@ static bool handle_event(struct loader *l, struct fy_event *fye)
 	}
 }
 
+/* The first collected error of DIAG as "YAML syntax: ..." at its place. */
+static void report_stream_error(struct tree *t, struct fy_diag *diag)
+{
+	void *iter = NULL;
+	struct fy_diag_error *err;
+	while ((err = fy_diag_errors_iterate(diag, &iter)))
+		if (err->type >= FYET_ERROR)
+			break;
+	char msg[300];
+	snprintf(msg, sizeof(msg), "YAML syntax: %s", err && err->msg ? err->msg : "cannot parse");
+	tree_error(t, err ? err->line : 0, err ? err->column : 0, msg);
+}
+
 /* The full YAML reader: feeds T from libfyaml's events. */
 static void load_libfyaml(struct tree *t, const char *data, size_t len)
 {
-	struct fy_capture cap = {0};
 	struct fy_diag_cfg dc;
 	fy_diag_cfg_default(&dc);
 	dc.fp = NULL;
-	dc.output_fn = capture_output;
-	dc.user = &cap;
+	dc.output_fn = drop_output;
 	dc.colorize = false;
 	dc.show_source = false;
-	dc.show_position = true;
+	dc.show_position = false;
 	dc.show_type = false;
 	dc.show_module = false;
 	struct fy_diag *diag = fy_diag_create(&dc);
+	if (diag)
+		fy_diag_set_collect_errors(diag, true);
 	struct fy_parse_cfg cfg = {
 		.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_JSON_NONE,
 		.diag = diag,
@@ -342,7 +337,7 @@ static void load_libfyaml(struct tree *t, const char *data, size_t len)
 		if (fyp)
 			fy_parser_destroy(fyp);
 		if (diag)
-			fy_diag_unref(diag);
+			fy_diag_destroy(diag);
 		return;
 	}
 	struct loader l = {.t = t, .a = t->a, .it = fy_token_iter_create(NULL), .input = data,
@@ -352,13 +347,11 @@ static void load_libfyaml(struct tree *t, const char *data, size_t len)
 		handle_event(&l, fye);
 		fy_parser_event_free(fyp, fye);
 	}
-	if (!t->failed && fy_parser_get_stream_error(fyp)) {
-		char msg[300];
-		snprintf(msg, sizeof(msg), "YAML syntax: %s", cap.message[0] ? cap.message : "cannot parse");
-		tree_error(t, cap.line, cap.col, msg);
-	}
+	if (!t->failed && fy_parser_get_stream_error(fyp))
+		report_stream_error(t, diag);
+	/* the collected errors hold tokens: free them while their parser lives */
+	fy_diag_destroy(diag);
 	fy_parser_destroy(fyp);
-	fy_diag_unref(diag);
 	if (l.it)
 		fy_token_iter_destroy(l.it);
 	buf_free(&l.text);
@@ -405,7 +398,7 @@ struct node *load_yaml_front(struct arena *a, const char *file, const char *data
 			     enum load_front front)
 {
 	if (len > LOAD_MAX_BYTES) {
-		diags_error(d, (struct loc){file, 0, 0}, NULL,
+		diags_error(d, (struct loc){file, 0, 0, 0}, NULL,
 			    "spec is %zu bytes; the limit is %zu bytes (64 MiB)", len, LOAD_MAX_BYTES);
 		return NULL;
 	}
@@ -433,12 +426,12 @@ struct node *load_yaml_front(struct arena *a, const char *file, const char *data
 		return NULL;
 	struct node *root = t.root;
 	if (!root) {
-		diags_error(d, (struct loc){file, 1, 1}, NULL,
+		diags_error(d, (struct loc){file, 1, 1, 0}, NULL,
 			    "the spec is empty; expected a mapping (start from 'rhc init')");
 		return NULL;
 	}
 	if (root->kind != NODE_MAP) {
-		diags_error(d, (struct loc){file, root->line, root->col}, NULL,
+		diags_error(d, (struct loc){file, root->line, root->col, 0}, NULL,
 			    "the spec must be a mapping at the top level, not %s",
 			    node_is_null(root) ? "an empty document" : node_kind_name(root->kind));
 		return NULL;

@@ -201,7 +201,10 @@ static size_t key_len(const struct scan *s, const char *p)
 
 static bool scalar(struct scan *s, const char *text, size_t len, bool plain, const char *at)
 {
-	return tree_scalar(s->t, text, len, plain, s->line, col_of(s, at));
+	int col = col_of(s, at);
+	/* the end is found by the same cursor: it moves forward only */
+	int width = col_of(s, text + len + !plain) - col;
+	return tree_scalar(s->t, text, len, plain, s->line, col, width);
 }
 
 /* The innermost block is a sequence at the indentation of the key it is
@@ -219,7 +222,7 @@ static bool compact_sequence(const struct scan *s)
  * node content"), so that is unsupported. */
 static bool empty_value(struct scan *s)
 {
-	return !compact_sequence(s) && tree_scalar(s->t, "", 0, true, 0, 0);
+	return !compact_sequence(s) && tree_scalar(s->t, "", 0, true, 0, 0, 0);
 }
 
 static bool open_node(struct scan *s, enum node_kind kind, const char *at)

@@ -2,19 +2,8 @@
 
 #include <string.h>
 
+#include "stack.h"
 #include "versions.h"
-
-struct workload {
-	const char *name;
-	const char *kind; /* kubectl resource */
-};
-
-/* The Rancher workloads that need hostAliases when no DNS knows the hostname. */
-static const struct workload workloads[] = {
-	{"rancher", "deployment"},
-	{"cattle-cluster-agent", "deployment"},
-	{"cattle-node-agent", "daemonset"},
-};
 
 static const char *bracketed(struct arena *a, const char *address)
 {
@@ -31,6 +20,7 @@ static struct val *lower_tools(struct arena *a, const struct val *spec)
 	val_set_str(a, t, "kubectl_url", urls.kubectl);
 	val_set_str(a, t, "rke_url", urls.rke);
 	val_set_str(a, t, "rke_file", urls.rke_file);
+	val_set_str(a, t, "rke_sums", urls.rke_sums);
 	val_set_str(a, t, "helm_url", urls.helm);
 	val_set_str(a, t, "helm_tarball", urls.helm_tarball);
 	val_set_str(a, t, "helm_member", urls.helm_member);
@@ -47,6 +37,8 @@ static struct val *lower_helm(struct arena *a, const struct val *spec)
 	val_set_bool(a, h, "tiller", p && p->tiller);
 	val_set_bool(a, h, "create_namespace", p && p->create_namespace);
 	val_set_int(a, h, "major", v.major);
+	val_set_str(a, h, "tiller_image",
+		    p && p->tiller_image ? arena_printf(a, "%s:%s", p->tiller_image, val_path_str(spec, "tools.helm")) : "");
 	return h;
 }
 
@@ -65,39 +57,38 @@ static struct val *lower_cert_manager(struct arena *a, const struct val *spec)
 	val_set_str(a, c, "crds_url", url);
 	val_set_bool(a, c, "label_namespace", p->crds == CM_CRDS_MANIFEST_LABEL);
 	val_set_bool(a, c, "validate_false", p->crds == CM_CRDS_MANIFEST);
-	struct val *sets = val_add(c, "sets", val_new(a, VAL_LIST));
-	if (p->crds == CM_CRDS_INSTALL_CRDS)
-		val_add(sets, NULL, val_str(a, "installCRDs=true"));
-	if (p->crds == CM_CRDS_ENABLED)
-		val_add(sets, NULL, val_str(a, "crds.enabled=true"));
+	/* values/cert-manager.yaml: how the chart installs the CRDs */
+	val_set_bool(a, c, "install_crds", p->crds == CM_CRDS_INSTALL_CRDS);
+	val_set_bool(a, c, "crds_enabled", p->crds == CM_CRDS_ENABLED);
 	return c;
 }
 
-static struct val *lower_rancher(struct arena *a, const struct val *spec)
+/* The chart, pinned, and the values values/rancher.yaml carries: only
+ * those the chart version has. */
+static struct val *lower_rancher(struct arena *a, const struct val *spec, const struct stack *st)
 {
 	const char *repo = val_path_str(spec, "rancher.repo");
 	const char *tls = val_path_str(spec, "rancher.tls");
+	const bool known = st->chart_known;
 	struct val *r = val_new(a, VAL_MAP);
 	val_set_str(a, r, "repo_name", arena_printf(a, "rancher-%s", repo));
 	val_set_str(a, r, "repo_url", arena_printf(a, "https://releases.rancher.com/server-charts/%s", repo));
 	val_set_str(a, r, "chart", arena_printf(a, "rancher-%s/rancher", repo));
-	struct val *sets = val_add(r, "sets", val_new(a, VAL_LIST));
-	val_add(sets, NULL, val_str(a, arena_printf(a, "hostname=%s", val_path_str(spec, "rancher.hostname"))));
-	val_add(sets, NULL, val_str(a, arena_printf(a, "replicas=%lld", val_path_int(spec, "rancher.replicas"))));
-	if (!strcmp(tls, "letsEncrypt")) {
-		val_add(sets, NULL, val_str(a, "ingress.tls.source=letsEncrypt"));
-		val_add(sets, NULL, val_str(a, arena_printf(a, "letsEncrypt.email=%s",
-					       val_path_str(spec, "rancher.letsEncrypt.email"))));
-		val_add(sets, NULL, val_str(a, arena_printf(a, "letsEncrypt.environment=%s",
-					       val_path_str(spec, "rancher.letsEncrypt.environment"))));
-	} else if (!strcmp(tls, "secret")) {
-		val_add(sets, NULL, val_str(a, "ingress.tls.source=secret"));
-	} else if (!strcmp(tls, "external")) {
-		val_add(sets, NULL, val_str(a, "tls=external"));
-	}
+	val_set_str(a, r, "chart_version", st->chart_text);
+	val_set_int(a, r, "line", st->line_minor);
+	const bool le = !strcmp(tls, "letsEncrypt");
+	const char *source = le ? "letsEncrypt" : !strcmp(tls, "secret") ? "secret" : "";
+	const char *cls = val_path_str(spec, "rancher.ingressClass");
+	const char *class_name = *cls && known && rancher_chart_has(&st->chart, CHART_INGRESS_CLASS_NAME) ? cls : "";
+	val_set_str(a, r, "tls_source", source);
+	val_set_str(a, r, "ingress_class_name", class_name);
+	val_set_bool(a, r, "ingress", *source || *class_name);
+	val_set_str(a, r, "le_ingress_class",
+		    le && (!known || rancher_chart_has(&st->chart, CHART_LE_INGRESS_CLASS)) ? stack_ingress_class(spec, st) : "");
+	val_set_str(a, r, "agent_tls_mode", stack_agent_tls_mode(st, spec));
 	val_set_bool(a, r, "tls_secret", !strcmp(tls, "secret"));
 	val_set_bool(a, r, "tls_external", !strcmp(tls, "external"));
-	val_set_bool(a, r, "tls_letsencrypt", !strcmp(tls, "letsEncrypt"));
+	val_set_bool(a, r, "tls_letsencrypt", le);
 	return r;
 }
 
@@ -147,12 +138,19 @@ static struct val *lower_lb(struct arena *a, const struct val *spec, const struc
 	struct val *workers = val_add(lb, "workers", val_new(a, VAL_LIST));
 	struct val *servers = val_add(lb, "servers", val_new(a, VAL_LIST));
 	bool api = strcmp(distro, "rke1") != 0;
+	/* Docker's default bridge gives a container no IPv6 route: with an
+	 * IPv6 LB or upstream the container shares the host's network, and
+	 * nginx listens on [::] too (SPEC.md, Current stacks). */
+	bool ipv6 = strchr(val_path_str(spec, "loadBalancer.address"), ':') != NULL;
 	for (const struct val *n = nodes->first; n; n = n->next) {
-		if (val_list_has(val_get(n, "roles"), "worker"))
+		bool worker = val_list_has(val_get(n, "roles"), "worker"), server = api && is_server(n);
+		if (worker)
 			add_target(a, workers, n);
-		if (api && is_server(n))
+		if (server)
 			add_target(a, servers, n);
+		ipv6 |= (worker || server) && strchr(val_path_str(n, "address"), ':') != NULL;
 	}
+	val_set_bool(a, lb, "ipv6", ipv6);
 	struct val *ups = val_add(lb, "upstreams", val_new(a, VAL_LIST));
 	const struct val *ports = val_path(spec, "loadBalancer.ports");
 	for (const struct val *p = ports ? ports->first : NULL; p; p = p->next)
@@ -177,7 +175,10 @@ static const char *alias_mode(const struct val *spec)
 	return strcmp(val_path_str(spec, "kubernetes.distro"), "rke1") ? "coredns" : "patch";
 }
 
-static struct val *lower_aliases(struct arena *a, const struct val *spec)
+/* One patch per workload: the spec's list, or every workload the chart
+ * line has. local: patch.sh patches it in the Rancher server cluster;
+ * the others run only in downstream clusters (RUNBOOK.md). */
+static struct val *lower_aliases(struct arena *a, const struct val *spec, const struct stack *st)
 {
 	struct val *h = val_new(a, VAL_MAP);
 	const char *ip = val_path_str(spec, "hostAliases.ip");
@@ -188,16 +189,25 @@ static struct val *lower_aliases(struct arena *a, const struct val *spec)
 	/* k3s imports coredns-custom's *.server keys as server blocks */
 	val_set_str(a, h, "coredns_key", arena_printf(a, "%s.server", val_path_str(spec, "rancher.hostname")));
 	struct val *patches = val_add(h, "patches", val_new(a, VAL_LIST));
+	struct val *local = val_add(h, "local", val_new(a, VAL_LIST));
+	struct val *downstream = val_add(h, "downstream", val_new(a, VAL_LIST));
 	const struct val *wanted = val_path(spec, "hostAliases.workloads");
 	if (strcmp(mode, "patch"))
 		return h;
-	for (size_t i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++) {
-		if (!val_list_has(wanted, workloads[i].name))
+	size_t n;
+	const struct rancher_workload *rows = rancher_workloads(&n);
+	for (size_t i = 0; i < n; i++) {
+		const struct rancher_workload *w = &rows[i];
+		if (wanted && wanted->count ? !val_list_has(wanted, w->name) : !stack_workload_exists(st, w->name))
 			continue;
-		struct val *p = val_add(patches, NULL, val_new(a, VAL_MAP));
-		val_set_str(a, p, "workload", workloads[i].name);
-		val_set_str(a, p, "kind", workloads[i].kind);
-		val_set_str(a, p, "file", arena_printf(a, "patches/%s.json", workloads[i].name));
+		/* a val sits in one list: the patch goes in twice */
+		struct val *lists[] = {patches, stack_workload_local(st, w->name) ? local : downstream};
+		for (size_t k = 0; k < 2; k++) {
+			struct val *p = val_add(lists[k], NULL, val_new(a, VAL_MAP));
+			val_set_str(a, p, "workload", w->name);
+			val_set_str(a, p, "kind", w->kind);
+			val_set_str(a, p, "file", arena_printf(a, "patches/%s.json", w->name));
+		}
 	}
 	return h;
 }
@@ -396,9 +406,11 @@ struct val *lower_spec(struct arena *a, const struct val *spec)
 	val_add(view, "tools", lower_tools(a, spec));
 	struct val *helm = val_add(view, "helm", lower_helm(a, spec));
 	val_add(view, "certManager", lower_cert_manager(a, spec));
-	val_add(view, "rancher", lower_rancher(a, spec));
+	struct stack st;
+	stack_read(spec, &st);
+	val_add(view, "rancher", lower_rancher(a, spec, &st));
 	val_add(view, "lb", lower_lb(a, spec, val_get(spec, "nodes")));
-	struct val *aliases = val_add(view, "hostAliases", lower_aliases(a, spec));
+	struct val *aliases = val_add(view, "hostAliases", lower_aliases(a, spec, &st));
 	val_add(view, "cluster", lower_cluster(a, spec, aliases));
 	val_add(view, "rehearsal", lower_rehearsal(a, spec, helm));
 	return view;

@@ -5,6 +5,7 @@
 #define RHC_NODE_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum node_kind { NODE_SCALAR, NODE_MAP, NODE_SEQ };
 
@@ -13,6 +14,8 @@ struct val;
 struct node {
 	enum node_kind kind;
 	bool plain; /* scalar written without quotes: may read as null/bool/int */
+	uint16_t width; /* scalar: characters it spans on its line, quotes
+			 * included (a diagnostic's tilde run); 0 unknown */
 	int line;   /* 1-based */
 	int col;    /* 1-based */
 	const char *text; /* scalar text, NUL-terminated */

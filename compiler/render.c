@@ -34,6 +34,8 @@ static const struct artefact_rule rules[] = {
 	{"manifests/coredns-hosts.yaml", "templates/rke2/coredns-hosts-rke2.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, "cluster.coredns_rke2"},
 	{"manifests/coredns-hosts.yaml", "templates/rke2/coredns-hosts-k3s.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, "cluster.coredns_k3s"},
 	{"helm.sh", "templates/common/helm.sh.tmpl", ESC_SH, 0755, NULL, NULL, NULL},
+	{"values/cert-manager.yaml", "templates/common/values-cert-manager.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, "certManager.needed"},
+	{"values/rancher.yaml", "templates/common/values-rancher.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, NULL},
 	{"patches/{}.json", "templates/common/patch.json.tmpl", ESC_JSON, 0644, "hostAliases.patches", "workload", NULL},
 	{"patch.sh", "templates/common/patch.sh.tmpl", ESC_SH, 0755, NULL, NULL, NULL},
 	{"RUNBOOK.md", "templates/common/RUNBOOK.md.tmpl", ESC_MD, 0644, NULL, NULL, NULL},
@@ -107,7 +109,7 @@ static bool stream_end(struct render *r, struct stream *st, const char *path, co
 	if (st->sink_failed)
 		r->sink_failed = true;
 	else if (ok && !flushed)
-		diags_error(r->d, (struct loc){what, 0, 0}, NULL, "output too large");
+		diags_error(r->d, (struct loc){what, 0, 0, 0}, NULL, "output too large");
 	ok = flushed;
 	buf_free(&st->b);
 	if (!r->sink->end(r->sink, ok)) {
@@ -124,7 +126,7 @@ static bool render_one(struct render *r, const struct artefact_rule *rule, const
 {
 	const struct asset *t = asset_find(rule->template);
 	if (!t) {
-		diags_error(r->d, (struct loc){rule->template, 0, 0}, NULL, "template is not embedded");
+		diags_error(r->d, (struct loc){rule->template, 0, 0, 0}, NULL, "template is not embedded");
 		return false;
 	}
 	struct stream st;

@@ -6,17 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stack.h"
 #include "versions.h"
 
 struct rules {
 	const struct val *spec;
 	const char *file;
 	struct diags *d;
+	struct stack st;
 };
 
 static struct loc at(const struct rules *r, const struct val *v)
 {
-	return (struct loc){r->file, v && v->line ? v->line : 1, v && v->line ? v->col : 1};
+	return (struct loc){r->file, v && v->line ? v->line : 1, v && v->line ? v->col : 1,
+			    v && v->line ? v->width : 0};
 }
 
 /* A value's spot, or its nearest located ancestor's, so a defaulted value
@@ -103,6 +106,10 @@ static void check_unique(struct rules *r, const struct val *nodes, const struct 
 			diags_error(r->d, at(r, located(v, node)), path, "%s '%s' is already used by nodes[%zu]",
 				    f->address ? "address" : "name", val_path_str(node, f->field),
 				    (size_t)t[slot].index);
+			const struct val *first = t[slot].node;
+			snprintf(path, sizeof(path), "nodes[%zu].%s", (size_t)t[slot].index, f->field);
+			diags_note(r->d, at(r, located(val_get(first, f->field), first)), path,
+				   "first used here");
 		}
 		t[slot] = (struct seen_node){node, (uint32_t)i, (uint32_t)(h >> 32)};
 	}
@@ -330,11 +337,25 @@ static void check_kubernetes_versions(struct rules *r)
 			      rke->s);
 	} else if (k8s->len && !rke_knows(rel, k8s->s)) {
 		struct buf known = {0};
-		for (const char *const *k = rel->kubernetes; *k; k++)
+		const char *newest = NULL;
+		for (const char *const *k = rel->kubernetes; *k; k++) {
 			buf_printf(&known, "%s%s", known.len ? ", " : "", *k);
-		diags_error(r->d, at(r, located(k8s, r->spec)), "kubernetes.version",
-			    "rke %s cannot install Kubernetes '%s'; it knows %s", rke->s, k8s->s,
-			    known.data);
+			newest = *k;
+		}
+		struct semver want, top;
+		bool newer = !semver_parse(k8s->s, &want) || !semver_parse(newest, &top) ||
+			     want.major != top.major || want.minor > top.minor;
+		if (newer) {
+			diags_error(r->d, at(r, located(k8s, r->spec)), "kubernetes.version",
+				    "rke %s cannot install Kubernetes '%s'; it knows %s", rke->s, k8s->s,
+				    known.data);
+			buf_free(&known);
+			return;
+		}
+		/* rke keeps older versions for upgrades: accepted, not offered */
+		diags_warning(r->d, at(r, located(k8s, r->spec)), "kubernetes.version",
+			      "rke %s does not offer Kubernetes '%s' (it offers %s); older strings are kept for upgrades and may still be refused",
+			      rke->s, k8s->s, known.data);
 		buf_free(&known);
 		return;
 	}
@@ -347,13 +368,165 @@ static void check_kubernetes_versions(struct rules *r)
 	}
 }
 
+/* The spot of spec FIELD, or the nearest located ancestor's. */
+static struct loc field_at(const struct rules *r, const char *field)
+{
+	const struct val *v = val_path(r->spec, field);
+	char parent[64];
+	snprintf(parent, sizeof(parent), "%s", field);
+	for (char *dot; (!v || !v->line) && (dot = strrchr(parent, '.'));) {
+		*dot = '\0';
+		const struct val *p = val_path(r->spec, parent);
+		if (p && p->line)
+			v = p;
+	}
+	return at(r, located(v, r->spec));
+}
+
+static void chart_problem(void *ctx, enum stack_severity sev, const char *field, const char *msg)
+{
+	struct rules *r = ctx;
+	const struct val *k8s = val_path(r->spec, "kubernetes.version");
+	if (!strcmp(field, "kubernetes.version") && (!k8s || !k8s->line))
+		field = "tools.rke"; /* the cluster runs rke's default */
+	if (sev == STACK_ERROR)
+		diags_error(r->d, field_at(r, field), field, "%s", msg);
+	else
+		diags_warning(r->d, field_at(r, field), field, "%s", msg);
+}
+
+/* The Rancher chart (pinned or chosen) against Helm, Kubernetes and
+ * cert-manager. */
+static void check_chart(struct rules *r)
+{
+	const struct stack *st = &r->st;
+	if (!st->hp)
+		return; /* check_helm said why */
+	if (st->chart_known) {
+		stack_check_chart(st, &st->chart, st->chart_text, chart_problem, r);
+		return;
+	}
+	if (!*st->chart_text && strcmp(val_path_str(r->spec, "rancher.repo"), "alpha")) {
+		/* why: the oldest chart's problems (newer ones only add to them) */
+		size_t n;
+		const struct rancher_line *lines = rancher_lines(&n);
+		struct semver oldest;
+		if (chart_version_parse(lines[0].newest, &oldest))
+			stack_check_chart(st, &oldest, lines[0].newest, chart_problem, r);
+	}
+	if (*st->chart_text || strcmp(val_path_str(r->spec, "rancher.repo"), "alpha"))
+		diags_error(r->d, field_at(r, "rancher.chartVersion"), "rancher.chartVersion",
+			    *st->chart_text ? "'%s' is not a chart version"
+					    : "no Rancher chart in rhc's table can be installed by Helm %s on Kubernetes %s; check tools.helm and kubernetes.version",
+			    *st->chart_text ? st->chart_text : st->helm_text,
+			    *st->kube_text ? st->kube_text : "(unknown)");
+	else
+		diags_warning(r->d, field_at(r, "rancher.repo"), "rancher.chartVersion",
+			      "the alpha repo's charts are not in rhc's table: the chart stays unpinned and unchecked; pin rancher.chartVersion");
+}
+
+/* cert-manager's own chart against the cluster and Helm. */
+static void check_cert_manager_chart(struct rules *r)
+{
+	const struct stack *st = &r->st;
+	if (!st->cert_manager)
+		return;
+	const struct cert_manager_chart *c = cert_manager_chart_for(&st->cm);
+	const char *v = val_path_str(r->spec, "certManager.version");
+	struct semver min;
+	if (c && c->kube_min && st->kube_known && semver_parse(c->kube_min, &min) &&
+	    semver_cmp(&st->kube, &min) < 0)
+		diags_error(r->d, field_at(r, "certManager.version"), "certManager.version",
+			    "the cert-manager %s chart declares kubeVersion >= %s (deploy/charts/cert-manager/Chart.template.yaml); Helm refuses it on Kubernetes %s",
+			    v, c->kube_min + 1, st->kube_text);
+	if (c && c->api_v2 && st->hp && st->hp->refuses_api_v2)
+		diags_error(r->d, field_at(r, "certManager.version"), "certManager.version",
+			    "Helm %s refuses the cert-manager %s chart: its Chart.yaml has apiVersion v2 (from v1.15.0)",
+			    st->helm_text, v);
+}
+
+/* Workloads the chart line does not have, and the Let's Encrypt and
+ * agent TLS settings the line needs. */
+static void check_rancher_line(struct rules *r)
+{
+	const struct stack *st = &r->st;
+	const struct val *wl = val_path(r->spec, "hostAliases.workloads");
+	const char *mode = val_path_str(r->spec, "hostAliases.mode");
+	const bool patch_mode = !strcmp(mode, "patch") ||
+				(!strcmp(mode, "default") && !strcmp(val_path_str(r->spec, "kubernetes.distro"), "rke1"));
+	size_t i = 0;
+	for (const struct val *w = wl && patch_mode ? wl->first : NULL; w; w = w->next, i++) {
+		const struct rancher_workload *row = rancher_workload(w->s);
+		if (!row || stack_workload_exists(st, w->s))
+			continue;
+		char path[64];
+		snprintf(path, sizeof(path), "hostAliases.workloads[%zu]", i);
+		diags_error(r->d, at(r, located(w, wl)), path,
+			    "%s was removed in Rancher 2.%ld; chart %s (line 2.%ld) has no such workload to patch",
+			    w->s, row->removed, *st->chart_text ? st->chart_text : "(unpinned)", st->line_minor);
+	}
+	const char *tls = val_path_str(r->spec, "rancher.tls");
+	const bool le = !strcmp(tls, "letsEncrypt");
+	const char *tls_mode = val_path_str(r->spec, "rancher.agentTLSMode");
+	const bool has_mode = st->chart_known && rancher_chart_has(&st->chart, CHART_AGENT_TLS_MODE);
+	if (*tls_mode && st->chart_known && !has_mode)
+		diags_warning(r->d, field_at(r, "rancher.agentTLSMode"), "rancher.agentTLSMode",
+			      "Rancher chart %s has no agentTLSMode value (from %s); the setting is not passed",
+			      st->chart_text, rancher_chart_fact_since(&st->chart, CHART_AGENT_TLS_MODE));
+	if (le && !strcmp(tls_mode, "strict") && has_mode)
+		diags_warning(r->d, field_at(r, "rancher.agentTLSMode"), "rancher.agentTLSMode",
+			      "with agent TLS mode strict, Let's Encrypt needs privateCA=true and its CA uploaded, or agents fail to connect (Rancher docs, Install/Upgrade on a Kubernetes Cluster); leave it empty for system-store");
+	const struct val *cls = val_path(r->spec, "rancher.ingressClass");
+	if (cls && cls->len && st->chart_known &&
+	    !rancher_chart_has(&st->chart, CHART_INGRESS_CLASS_NAME) &&
+	    !(le && rancher_chart_has(&st->chart, CHART_LE_INGRESS_CLASS)))
+		diags_warning(r->d, field_at(r, "rancher.ingressClass"), "rancher.ingressClass",
+			      "Rancher chart %s has no ingress class value (ingress.ingressClassName from %s); the class is not passed",
+			      st->chart_text, rancher_chart_fact_since(&st->chart, CHART_INGRESS_CLASS_NAME));
+	if (le && val_path_bool(r->spec, "hostAliases.enabled") && strcmp(mode, "off"))
+		diags_warning(r->d, field_at(r, "rancher.tls"), "rancher.tls",
+			      "Let's Encrypt validates %s over HTTP-01 through public DNS, but hostAliases says no DNS resolves it; the certificate will not be issued unless it does",
+			      val_path_str(r->spec, "rancher.hostname"));
+}
+
+/* rke dials nodes at fmt.Sprintf("%s:%s", address, port), without
+ * brackets, and builds etcd endpoints the same way (rancher/rke
+ * hosts/dialer.go:77, services/etcd_util.go:38 at v0.2.8, v1.6.3 and
+ * release/v1.7): an IPv6 address becomes "2001:db8::11:22", which Go's
+ * net.Dial refuses. */
+static void check_rke_ipv6(struct rules *r)
+{
+	if (strcmp(val_path_str(r->spec, "kubernetes.distro"), "rke1"))
+		return;
+	const struct val *nodes = val_get(r->spec, "nodes");
+	size_t i = 0;
+	for (const struct val *n = nodes ? nodes->first : NULL; n; n = n->next, i++) {
+		static const char *const fields[] = {"address", "internalAddress"};
+		for (size_t k = 0; k < 2; k++) {
+			const struct val *a = val_get(n, fields[k]);
+			if (!a || a->kind != VAL_STR || !strchr(a->s, ':'))
+				continue;
+			char path[64];
+			snprintf(path, sizeof(path), "nodes[%zu].%s", i, fields[k]);
+			diags_error(r->d, at(r, located(a, n)), path,
+				    "rke cannot reach IPv6 address '%s': it joins host and port without brackets (hosts/dialer.go), so SSH and etcd fail; use the node's IPv4 address (rke dials host names, not IPv6 literals)",
+				    a->s);
+		}
+	}
+}
+
 void rules_check(const struct val *spec, const char *file, struct diags *d)
 {
-	struct rules r = {spec, file, d};
+	struct rules r = {.spec = spec, .file = file, .d = d};
+	stack_read(spec, &r.st);
 	check_distro(&r);
 	check_host_aliases(&r);
 	check_nodes(&r);
+	check_rke_ipv6(&r);
 	check_tls(&r);
 	check_helm(&r);
 	check_kubernetes_versions(&r);
+	check_chart(&r);
+	check_cert_manager_chart(&r);
+	check_rancher_line(&r);
 }

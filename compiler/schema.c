@@ -48,6 +48,10 @@ struct schema {
 	unsigned format;
 	struct schema **any_of;
 	size_t nany;
+	/* annotations, for rhc explain */
+	const char *description;
+	const char *pattern_text;
+	const struct node *examples;
 	/* root only: what schema_free releases */
 	struct pattern **patterns;
 	size_t npatterns;
@@ -71,7 +75,7 @@ struct compiler {
 
 static struct loc nloc(const struct compiler *c, const struct node *n)
 {
-	return (struct loc){c->file, n ? n->line : 0, n ? n->col : 0};
+	return (struct loc){c->file, n ? n->line : 0, n ? n->col : 0, n ? n->width : 0};
 }
 
 static void bad(struct compiler *c, const struct node *n, const char *msg, const char *arg)
@@ -173,9 +177,17 @@ static void compile_keyword(struct compiler *c, struct schema *s, const struct n
 	const char *k = v->key->text;
 	long long num = 0;
 	if (!strcmp(k, "$schema") || !strcmp(k, "$id") || !strcmp(k, "title") ||
-	    !strcmp(k, "description") || !strcmp(k, "examples") || !strcmp(k, "$comment") ||
-	    !strcmp(k, "$ref") || !strcmp(k, "required") || !strcmp(k, "$defs")) {
+	    !strcmp(k, "$comment") || !strcmp(k, "$ref") || !strcmp(k, "required") ||
+	    !strcmp(k, "$defs")) {
 		return; /* annotations, or handled around this loop */
+	} else if (!strcmp(k, "description")) {
+		if (v->kind != NODE_SCALAR || v->plain)
+			bad(c, v, "'description' must be a string", NULL);
+		s->description = v->text;
+	} else if (!strcmp(k, "examples")) {
+		if (v->kind != NODE_SEQ || !v->count)
+			bad(c, v, "'examples' must be a non-empty array", NULL);
+		s->examples = v;
 	} else if (!strcmp(k, "type")) {
 		s->types = 0;
 		if (v->kind == NODE_SEQ)
@@ -206,6 +218,7 @@ static void compile_keyword(struct compiler *c, struct schema *s, const struct n
 		}
 		own_pattern(c, p);
 		s->pattern = p;
+		s->pattern_text = v->text;
 	} else if (!strcmp(k, "format")) {
 		if (v->kind == NODE_SCALAR && !strcmp(v->text, "ipv4"))
 			s->format = F_IPV4;
@@ -244,7 +257,7 @@ static void compile_keyword(struct compiler *c, struct schema *s, const struct n
 	}
 }
 
-static bool default_valid(struct compiler *c, const struct schema *s);
+static bool default_valid(struct compiler *c, const struct schema *s, const struct node *v);
 
 
 static struct schema *compile(struct compiler *c, const struct node *n)
@@ -265,8 +278,11 @@ static struct schema *compile(struct compiler *c, const struct node *n)
 		compile_required(c, s, req);
 	if (s->unique && (s->max_items < 0 || s->max_items > UNIQUE_MAX_ITEMS))
 		bad(c, n, "uniqueItems needs maxItems of at most 1024", NULL);
-	if (s->dflt && !c->errors && !default_valid(c, s))
+	if (s->dflt && !c->errors && !default_valid(c, s, s->dflt))
 		bad(c, s->dflt, "the default does not satisfy its own schema", NULL);
+	for (const struct node *e = s->examples ? s->examples->first : NULL; e && !c->errors; e = e->next)
+		if (!default_valid(c, s, e))
+			bad(c, e, "an example does not satisfy its own schema", NULL);
 	return s;
 }
 
@@ -309,6 +325,53 @@ void schema_free(struct schema *s)
 	free(s->patterns);
 	s->patterns = NULL;
 	s->npatterns = 0;
+}
+
+const struct schema *schema_property(const struct schema *s, size_t i, const char **name,
+				     bool *required)
+{
+	if (!s || i >= s->nprops)
+		return NULL;
+	*name = s->props[i].name;
+	if (required)
+		*required = s->props[i].required;
+	return s->props[i].schema;
+}
+
+static const char *const type_names[] = {"null", "boolean", "integer", "string", "array", "object"};
+
+void schema_describe(const struct schema *s, struct schema_info *out)
+{
+	unsigned types = s->types;
+	for (size_t i = 0; i < s->nany; i++)
+		types |= s->any_of[i]->types;
+	*out = (struct schema_info){
+		.description = s->description,
+		.expects = s->expects,
+		.pattern = s->pattern_text,
+		.dflt = s->dflt,
+		.enums = s->enums,
+		.examples = s->examples,
+		.has_min = s->has_min,
+		.has_max = s->has_max,
+		.min = s->min,
+		.max = s->max,
+		.min_len = s->min_len,
+		.max_len = s->max_len,
+		.min_items = s->min_items,
+		.max_items = s->max_items,
+		.unique = s->unique,
+		.items = s->items,
+		.nprops = s->nprops,
+	};
+	for (size_t i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++)
+		if (types & (1u << i))
+			out->types[out->ntypes++] = type_names[i];
+	unsigned format = s->format;
+	for (size_t i = 0; i < s->nany; i++)
+		format |= s->any_of[i]->format;
+	out->ipv4 = format & F_IPV4;
+	out->ipv6 = format & F_IPV6;
 }
 
 size_t schema_property_count(const struct schema *s, const char *path)
@@ -371,10 +434,30 @@ static void fail(struct applier *ap, const struct node *n, const struct path *p,
 	if (vasprintf(&text, fmt, va) < 0)
 		abort();
 	va_end(va);
-	struct loc loc = {ap->file, n ? n->line : 1, n ? n->col : 1};
+	struct loc loc = {ap->file, n ? n->line : 1, n ? n->col : 1, n ? n->width : 0};
 	diags_error(ap->d, loc, path.len ? path.data : NULL, "%s", text);
 	free(text);
 	buf_free(&path);
+}
+
+/* The other end of a duplicate that fail() just reported. */
+static void note_first(struct applier *ap, const struct node *n, const struct path *p)
+{
+	if (ap->silent)
+		return;
+	struct buf path = {0};
+	path_format(p, &path);
+	diags_note(ap->d, (struct loc){ap->file, n->line, n->col, n->width},
+		   path.len ? path.data : NULL, "first here");
+	buf_free(&path);
+}
+
+static size_t index_of(const struct node *seq, const struct node *item)
+{
+	size_t i = 0;
+	for (const struct node *c = seq->first; c && c != item; c = c->next)
+		i++;
+	return i;
 }
 
 /* A user's value, quoted for a message: control bytes escaped, long text cut. */
@@ -465,6 +548,7 @@ static struct val *apply_object(struct applier *ap, const struct schema *s, cons
 		}
 		if (seen[i]) {
 			fail(ap, c->key, &cp, "duplicate key (first at line %d)", seen[i]->key->line);
+			note_first(ap, seen[i]->key, &cp);
 			continue;
 		}
 		seen[i] = c;
@@ -472,6 +556,7 @@ static struct val *apply_object(struct applier *ap, const struct schema *s, cons
 	struct val *out = val_new(ap->a, VAL_MAP);
 	out->line = n->line;
 	out->col = n->col;
+	out->width = n->width;
 	for (size_t i = 0; i < s->nprops; i++) {
 		const struct prop *pr = &s->props[i];
 		const struct node *c = seen[i];
@@ -521,6 +606,7 @@ static struct val *apply_array(struct applier *ap, const struct schema *s, const
 	struct val *out = val_new(ap->a, VAL_LIST);
 	out->line = n->line;
 	out->col = n->col;
+	out->width = n->width;
 	size_t i = 0;
 	/* past maxItems only the allowed items are typed, as when streaming */
 	for (const struct node *c = n->first; c && !(too_many && (long long)i >= s->max_items);
@@ -532,6 +618,8 @@ static struct val *apply_array(struct applier *ap, const struct schema *s, const
 				if (e->kind == NODE_SCALAR && !strcmp(e->text, c->text)) {
 					fail(ap, c, &cp, "duplicate item %s (also at line %d)",
 					     shown(ap, c->text, c->len), e->line);
+					struct path ep = {p, NULL, index_of(n, e)};
+					note_first(ap, e, &ep);
 					break;
 				}
 			}
@@ -611,6 +699,7 @@ static struct val *apply_string(struct applier *ap, const struct schema *s, cons
 	struct val *v = val_strn(ap->a, n->text, n->len);
 	v->line = n->line;
 	v->col = n->col;
+	v->width = n->width;
 	return v;
 }
 
@@ -645,6 +734,7 @@ static struct val *apply_integer(struct applier *ap, const struct schema *s, con
 	struct val *out = val_int(ap->a, v);
 	out->line = n->line;
 	out->col = n->col;
+	out->width = n->width;
 	return out;
 }
 
@@ -697,6 +787,7 @@ static struct val *apply(struct applier *ap, const struct schema *s, const struc
 				struct val *v = val_bool(ap->a, b);
 				v->line = n->line;
 				v->col = n->col;
+				v->width = n->width;
 				return v;
 			}
 			if (n->plain && looks_yaml11_bool(n->text))
@@ -718,10 +809,11 @@ static struct val *apply(struct applier *ap, const struct schema *s, const struc
 	return NULL;
 }
 
-static bool default_valid(struct compiler *c, const struct schema *s)
+/* V (a default or an example) is a value S accepts. */
+static bool default_valid(struct compiler *c, const struct schema *s, const struct node *v)
 {
 	struct applier ap = {.a = c->a, .d = c->d, .file = c->file, .silent = true};
-	return apply(&ap, s, s->dflt, NULL) && !ap.errors;
+	return apply(&ap, s, v, NULL) && !ap.errors;
 }
 
 struct val *schema_apply(const struct schema *s, struct arena *a, const char *file,

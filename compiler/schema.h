@@ -38,6 +38,27 @@ void schema_apply_item(const struct schema *array, struct arena *a, const char *
 		       const char *key, size_t index, const struct node *item, struct node *seq,
 		       struct diags *d);
 
+/* What the schema says about one value, for rhc explain. Nodes and strings
+ * point into the compiled schema. */
+struct schema_info {
+	const char *types[6]; /* "string", "integer", ... (anyOf branches too) */
+	size_t ntypes;
+	const char *description, *expects, *pattern;
+	const struct node *dflt, *enums, *examples; /* NULL when absent */
+	bool has_min, has_max;
+	long long min, max;
+	long long min_len, max_len, min_items, max_items; /* -1 when absent */
+	bool unique;
+	bool ipv4, ipv6; /* format, of it or of an anyOf branch */
+	const struct schema *items; /* arrays */
+	size_t nprops;              /* objects */
+};
+void schema_describe(const struct schema *s, struct schema_info *out);
+/* Property I of object schema S: its schema, *NAME and whether it is
+ * required; NULL past the last. */
+const struct schema *schema_property(const struct schema *s, size_t i, const char **name,
+				     bool *required);
+
 /* Property names of the object schema at dotted PATH (for tests and hints). */
 size_t schema_property_count(const struct schema *s, const char *path);
 

@@ -86,7 +86,7 @@ struct run {
 
 static struct loc tpl_loc(const struct template *t, int line, int col)
 {
-	return (struct loc){t->name, line, col};
+	return (struct loc){t->name, line, col, 0};
 }
 
 static void *grow(void *v, size_t *cap, size_t size)

@@ -16,7 +16,7 @@ void tree_finish(struct tree *t)
 
 void tree_error(struct tree *t, int line, int col, const char *msg)
 {
-	struct loc loc = {t->file, line ? line : 1, line ? col : 1};
+	struct loc loc = {t->file, line ? line : 1, line ? col : 1, 0};
 	diags_error(t->d, loc, NULL, "%s", msg);
 	t->failed = true;
 }
@@ -122,7 +122,8 @@ static void item_done(struct tree *t, struct node *seq)
 	arena_reset(&t->item);
 }
 
-bool tree_scalar(struct tree *t, const char *text, size_t len, bool plain, int line, int col)
+bool tree_scalar(struct tree *t, const char *text, size_t len, bool plain, int line, int col,
+		 int width)
 {
 	struct arena *a = node_arena(t);
 	struct node *n = arena_alloc(a, sizeof(*n));
@@ -130,6 +131,7 @@ bool tree_scalar(struct tree *t, const char *text, size_t len, bool plain, int l
 	n->plain = plain;
 	n->text = arena_strndup(a, text ? text : "", text ? len : 0);
 	n->len = text ? len : 0;
+	n->width = line && width > 0 && width <= UINT16_MAX ? (uint16_t)width : 0;
 	if (!attach(t, n, line, col))
 		return false;
 	if (t->depth > 0 && t->stack[t->depth - 1] == t->streamed)
@@ -142,7 +144,7 @@ bool tree_open(struct tree *t, enum node_kind kind, int line, int col)
 	struct node *n = arena_alloc(node_arena(t), sizeof(*n));
 	n->kind = kind;
 	if (t->depth >= LOAD_MAX_DEPTH) {
-		diags_error(t->d, (struct loc){t->file, line ? line : 1, line ? col : 1}, NULL,
+		diags_error(t->d, (struct loc){t->file, line ? line : 1, line ? col : 1, 0}, NULL,
 			    "nesting deeper than %d levels", LOAD_MAX_DEPTH);
 		t->failed = true;
 		return false;

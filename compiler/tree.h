@@ -37,8 +37,10 @@ void tree_init(struct tree *t, struct arena *a, const char *file, struct diags *
 void tree_finish(struct tree *t);
 /* LINE 0 means the front end has no location: the node is placed next to
  * its neighbours (its key, the item before it, or its container). TEXT is
- * copied. */
-bool tree_scalar(struct tree *t, const char *text, size_t len, bool plain, int line, int col);
+ * copied. WIDTH: the characters the scalar spans on its line, quotes
+ * included, 0 when unknown (for a diagnostic's tilde run). */
+bool tree_scalar(struct tree *t, const char *text, size_t len, bool plain, int line, int col,
+		 int width);
 bool tree_open(struct tree *t, enum node_kind kind, int line, int col);
 bool tree_close(struct tree *t);
 /* Records an error at LINE:COL (1:1 when LINE is 0) and stops the build. */

@@ -30,6 +30,7 @@ struct val {
 	int col;
 	uint8_t kind; /* enum val_kind */
 	bool b;       /* VAL_BOOL */
+	uint16_t width; /* characters the value spans in the spec (node.h) */
 };
 
 struct val *val_new(struct arena *a, enum val_kind kind);

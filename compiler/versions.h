@@ -1,4 +1,6 @@
-/* Version-driven behaviour, as data tables (one place, each row tested). */
+/* Version-driven behaviour and every upstream version fact rhc relies on, as
+ * data tables in one place (versions.c, each row with its source, each row
+ * tested). The lookups return rows of static tables: nothing to free. */
 #ifndef RHC_VERSIONS_H
 #define RHC_VERSIONS_H
 #include <stdbool.h>
@@ -12,14 +14,20 @@ struct semver {
 
 /* Parses "v1.2.3" with an optional "-suffix" (ignored). */
 bool semver_parse(const char *s, struct semver *v);
+/* A chart version: "2.4.18" or "v2.4.18" (Helm accepts both). */
+bool chart_version_parse(const char *s, struct semver *v);
 int semver_cmp(const struct semver *a, const struct semver *b);
 
-/* Helm: which syntax a client version speaks. */
+/* Helm: which syntax a client version speaks, and what its engine can do. */
 struct helm_procedure {
 	long major;
 	long from_minor; /* first minor this row covers */
 	bool tiller;	 /* Helm 2: tiller, `helm init`, `--name` */
 	bool create_namespace; /* `--create-namespace` exists (3.2+) */
+	bool lookup;	       /* the template function `lookup` exists (3.1+) */
+	bool refuses_api_v2;   /* refuses charts with apiVersion v2 (2.15+) */
+	const char *tiller_image; /* a registry that still serves tiller, or NULL */
+	const char *kube_below;	  /* charts it installs fail from this Kubernetes on, or NULL */
 };
 /* The row for V, or NULL when rhc does not support that Helm major. */
 const struct helm_procedure *helm_procedure_for(const struct semver *v);
@@ -41,16 +49,82 @@ struct cert_manager_procedure {
 	const char *crds_suffix;
 };
 const struct cert_manager_procedure *cert_manager_procedure_for(const struct semver *v);
+
+/* cert-manager's Helm chart: what its Chart.yaml demands. */
+struct cert_manager_chart {
+	struct semver from;	    /* first version this row covers */
+	const char *kube_min;	    /* chart kubeVersion ">= X", or NULL */
+	bool api_v2;		    /* Chart.yaml apiVersion v2 */
+};
+const struct cert_manager_chart *cert_manager_chart_for(const struct semver *v);
+
+/* Rancher chart lines 2.3 and later. */
+struct rancher_line {
+	long minor;		/* the line 2.MINOR */
+	const char *newest;	/* newest GA chart of the line, "2.4.18" */
+	const char *kube_min;	/* documented minimum Kubernetes, or NULL */
+	const char *kube_min_source;
+	const char *helm_min;	/* documented minimum Helm, or NULL */
+	const char *helm_min_source;
+	bool local_agents;	/* the local cluster runs cattle-cluster-agent and -node-agent */
+	bool node_agent;	/* cattle-node-agent exists at all (downstream RKE1 from 2.5) */
+	bool strict_agent_tls;	/* agent-tls-mode defaults to strict on new installs */
+};
+/* The row of CHART's line, or NULL for a line outside the table. */
+const struct rancher_line *rancher_line_for(const struct semver *chart);
+/* Rows oldest first; *N gets their count. */
+const struct rancher_line *rancher_lines(size_t *n);
+/* The row documenting LINE's minimum Kubernetes: LINE's own, else the
+ * nearest earlier line's; NULL when none is documented. */
+const struct rancher_line *rancher_kube_min(const struct rancher_line *line);
+
+/* What a Rancher chart version's templates and values have. */
+enum chart_fact {
+	CHART_LOOKUP,		  /* templates call `lookup`: Helm 2 cannot render them */
+	CHART_API_V2,		  /* Chart.yaml apiVersion v2 */
+	CHART_INGRESS_V1,	  /* an Ingress Kubernetes 1.22+ serves (networking.k8s.io/v1) */
+	CHART_CM_IO,		  /* speaks cert-manager.io (cert-manager 0.11+) */
+	CHART_CM_V1_ONLY,	  /* speaks only cert-manager.io/v1 (cert-manager 1.0+) */
+	CHART_LE_INGRESS_CLASS,	  /* value letsEncrypt.ingress.class */
+	CHART_INGRESS_CLASS_NAME, /* value ingress.ingressClassName */
+	CHART_BOOTSTRAP_PASSWORD, /* value bootstrapPassword */
+	CHART_AGENT_TLS_MODE,	  /* value agentTLSMode */
+	CHART_IMAGE_VALUES,	  /* values image.registry/repository/tag (before: rancherImage) */
+	CHART_NETWORK_EXPOSURE,	  /* value networkExposure.type */
+};
+bool rancher_chart_has(const struct semver *chart, enum chart_fact f);
+/* First chart version with fact F in the line of CHART (or the first line
+ * with it), as "2.6.7"; NULL when no row names F. */
+const char *rancher_chart_fact_since(const struct semver *chart, enum chart_fact f);
+
+/* Chart.yaml's kubeVersion "< BELOW" for CHART (NULL: no bound). CERTAIN is
+ * false when CHART lies between two tags of its line with different bounds. */
+void rancher_chart_kube_below(const struct semver *chart, const char **below, bool *certain);
+
+/* The workloads hostAliases can patch, and where each runs. */
+struct rancher_workload {
+	const char *name;
+	const char *kind;	  /* kubectl resource */
+	long local_until;	  /* runs in the local cluster before line 2.X, or 0: always */
+	long removed;		  /* gone from every cluster from line 2.X, or 0: never */
+};
+const struct rancher_workload *rancher_workloads(size_t *n);
+const struct rancher_workload *rancher_workload(const char *name);
+bool rancher_workload_in_local(const struct rancher_workload *w, long line);
+bool rancher_workload_exists(const struct rancher_workload *w, long line);
 /* The CRD manifest URL for V under P into OUT (empty when the chart installs them). */
 void cert_manager_crds_url(const struct cert_manager_procedure *p, const char *version,
 			   const struct semver *v, char *out, size_t len);
 
-/* rke release -> the Kubernetes versions it can install. */
+/* rke release -> the Kubernetes versions it offers (`rke config
+ * --list-version --all`); older ones it still accepts for upgrades. */
 struct rke_release {
 	const char *rke;
 	const char *default_kubernetes;
-	const char *const *kubernetes; /* NULL-terminated */
+	const char *const *kubernetes; /* NULL-terminated, oldest first */
 };
+/* Rows oldest first; *N gets their count. */
+const struct rke_release *rke_releases_all(size_t *n);
 /* The row for rke VERSION, or NULL when rhc's table does not have it. */
 const struct rke_release *rke_release_for(const char *version);
 bool rke_knows(const struct rke_release *r, const char *kubernetes);
@@ -89,6 +163,7 @@ struct tool_urls {
 	char kubectl[256];
 	char rke[256];
 	char rke_file[64];
+	char rke_sums[256]; /* the release's sha256sum.txt */
 	char helm[256];
 	char helm_tarball[96];
 	char helm_member[64]; /* path of the helm binary inside the tarball */

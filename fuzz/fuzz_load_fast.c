@@ -21,12 +21,13 @@ static void put_node(struct buf *b, const struct node *n, int depth)
 {
 	if (n->key) {
 		const struct node *k = n->key;
-		buf_printf(b, "%*skey %d %d:%d %zu:", depth, "", k->plain, k->line, k->col, k->len);
+		buf_printf(b, "%*skey %d %d:%d+%d %zu:", depth, "", k->plain, k->line, k->col, k->width,
+			   k->len);
 		buf_put(b, k->text, k->len);
 		buf_putc(b, '\n');
 	}
-	buf_printf(b, "%*s%s %d %d:%d %zu %zu:", depth, "", node_kind_name(n->kind), n->plain, n->line,
-		   n->col, n->len, n->count);
+	buf_printf(b, "%*s%s %d %d:%d+%d %zu %zu:", depth, "", node_kind_name(n->kind), n->plain,
+		   n->line, n->col, n->width, n->len, n->count);
 	buf_put(b, n->text ? n->text : "", n->text ? n->len : 0);
 	buf_putc(b, '\n');
 	size_t children = 0;
@@ -118,7 +119,7 @@ static void record_item(void *ctx, const void *state, struct node *seq, const ch
 		buf_printf(&rec->text, "%s[%zu]\n", key, index);
 		put_node(&rec->text, item, 1);
 	}
-	struct loc at = {"t.yml", item->line, item->col};
+	struct loc at = {"t.yml", item->line, item->col, 0};
 	diags_warning(r->d, at, key, "item %zu", index);
 	if (index % 3 == 2) {
 		diags_error(r->d, at, key, "item %zu is third", index);

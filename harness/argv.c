@@ -28,12 +28,12 @@
 #define CANARY "rhc-canary-Pa55w0rd-not-for-argv"
 
 static const char *const recorded[] = {"docker", "helm", "kubectl", "curl", "wget",
-				       "tar",	 "ln",	 "sudo",    "install"};
+				       "tar",	 "ln",	 "sudo",    "install", "mv"};
 
 /* The real programs the scripts (and the recorders) may use, bound
  * read-only into bin/: shell built-ins aside, nothing else exists there. */
 static const char *const allowed[] = {"bash", "sh", "basename", "dirname", "cat", "cut", "sha256sum",
-				      "mkdir", "chmod", "rm", "mktemp", "env", "tr", "head", "grep", "sed"};
+				      "mkdir", "chmod", "rm", "mktemp", "env", "tr", "head", "grep", "sed", "awk"};
 
 /* Calls no rhc script makes, whatever the spec: a recorder never runs them,
  * but their presence is a FAIL of its own. NULL-ended argument prefixes,
@@ -63,6 +63,9 @@ static const char recorder[] =
 	"  while [ $# -gt 0 ]; do case \"$1\" in -o) out=\"$2\"; shift 2;; *) url=\"$1\"; shift;; esac; done\n"
 	"  case \"$url\" in\n"
 	"  *.sha256) stand_in \"${url%.sha256}\" | sha256sum | cut -d' ' -f1 >\"$out\";;\n"
+	/* a release's sha256sum.txt: "SUM NAME" for each asset */
+	"  */sha256sum.txt) for f in rke_linux-amd64 rke_linux-arm64 rke_darwin-amd64 rke_darwin-arm64; do\n"
+	"      printf '%s %s\\n' \"$(stand_in \"${url%/sha256sum.txt}/$f\" | sha256sum | cut -d' ' -f1)\" \"$f\"; done >\"$out\";;\n"
 	"  *) stand_in \"$url\" >\"$out\";;\n"
 	"  esac;;\n"
 	"tar)\n"
@@ -242,6 +245,20 @@ static bool argv_has_pair(const struct call *k, const char *flag, const char *va
 	return false;
 }
 
+/* FLAG followed by a path ending in /SUFFIX (helm.sh names files from its
+ * own directory). */
+static bool argv_has_file(const struct call *k, const char *flag, const char *suffix)
+{
+	size_t n = strlen(suffix);
+	for (size_t i = 1; i + 1 < k->argc; i++) {
+		size_t len = strlen(k->argv[i + 1]);
+		if (!strcmp(k->argv[i], flag) && len > n && k->argv[i + 1][len - n - 1] == '/' &&
+		    !strcmp(k->argv[i + 1] + len - n, suffix))
+			return true;
+	}
+	return false;
+}
+
 static bool argv_has(const struct call *k, const char *arg)
 {
 	for (size_t i = 1; i < k->argc; i++)
@@ -289,7 +306,9 @@ static void expect_lb(struct verify_ctx *c, const struct calls *calls)
 	want[n++] = val_path_str(c->spec, "loadBalancer.container");
 	want[n++] = "--restart=unless-stopped";
 	const struct val *ups = val_path(c->view, "lb.upstreams");
-	for (const struct val *u = ups ? ups->first : NULL; u && n < 70; u = u->next)
+	if (val_path_bool(c->view, "lb.ipv6"))
+		want[n++] = "--network", want[n++] = "host";
+	for (const struct val *u = ups ? ups->first : NULL; u && n < 70 && !val_path_bool(c->view, "lb.ipv6"); u = u->next)
 		want[n++] = "-p", want[n++] = val_path_str(u, "publish");
 	want[n++] = "-v", want[n++] = mount, want[n++] = val_path_str(c->spec, "loadBalancer.image");
 	bool same = run && run->argc == n;
@@ -300,9 +319,18 @@ static void expect_lb(struct verify_ctx *c, const struct calls *calls)
 	else
 		report_add(c->r, CHECK_FAIL, "argv", "lb-nginx.sh", 0, "docker run got %s",
 			   run ? join(c, run) : "no call");
+	/* the candidate beside the config, tested, then moved over it */
+	const char *candidate = arena_printf(&c->a, "%s.rhc-new", conf);
+	const char *tested = arena_printf(&c->a, "%s:/etc/nginx/nginx.conf:ro", candidate);
 	const struct call *inst = find_call(calls, "lb-nginx.sh", "install", NULL, NULL);
-	if (!inst || strcmp(inst->argv[inst->argc - 1], conf))
-		report_add(c->r, CHECK_FAIL, "argv", "lb-nginx.sh", 0, "nginx.conf is not installed at %s", conf);
+	const struct call *test = find_call(calls, "lb-nginx.sh", "docker", "run", "--rm");
+	const struct call *mv = find_call(calls, "lb-nginx.sh", "mv", NULL, NULL);
+	if (!inst || strcmp(inst->argv[inst->argc - 1], candidate))
+		report_add(c->r, CHECK_FAIL, "argv", "lb-nginx.sh", 0, "nginx.conf is not written to %s first", candidate);
+	if (!test || !argv_has_pair(test, "-v", tested) || !argv_has(test, "-t"))
+		report_add(c->r, CHECK_FAIL, "argv", "lb-nginx.sh", 0, "the candidate %s is not tested with nginx -t", candidate);
+	if (!mv || mv->argc < 3 || strcmp(mv->argv[mv->argc - 2], candidate) || strcmp(mv->argv[mv->argc - 1], conf))
+		report_add(c->r, CHECK_FAIL, "argv", "lb-nginx.sh", 0, "the tested config is not moved to %s", conf);
 }
 
 /* helm.sh: Rancher and cert-manager installs carry the spec's values, each
@@ -311,40 +339,43 @@ static void expect_helm(struct verify_ctx *c, const struct calls *calls)
 {
 	size_t failed = c->r->failed;
 	const char *chart = val_path_str(c->view, "rancher.chart");
-	const struct call *r = find_call(calls, "helm.sh", "helm", "install", chart);
-	bool tiller = val_path_bool(c->view, "helm.tiller");
+	const struct call *r = find_call(calls, "helm.sh", "helm", "upgrade", chart);
 	if (!r) {
-		report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "no helm install of %s", chart);
+		report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "no helm upgrade of %s", chart);
 		return;
 	}
-	bool named = tiller ? argv_has_pair(r, "--name", "rancher") : r->argc > 3 && !strcmp(r->argv[2], "rancher") && !strcmp(r->argv[3], chart);
-	if (!named)
-		report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "the Rancher release is not named rancher in Helm %s syntax: %s",
-			   tiller ? "2" : "3", join(c, r));
-	const struct val *sets = val_path(c->view, "rancher.sets");
-	for (const struct val *s = sets ? sets->first : NULL; s; s = s->next)
-		if (!argv_has_pair(r, "--set", s->s))
-			report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "Rancher install lacks the argument pair --set %s", s->s);
+	/* the same syntax for Helm 2, 3 and 4: upgrade --install RELEASE CHART */
+	if (r->argc < 5 || strcmp(r->argv[2], "--install") || strcmp(r->argv[3], "rancher") || strcmp(r->argv[4], chart))
+		report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "the Rancher release is not 'upgrade --install rancher %s': %s",
+			   chart, join(c, r));
+	if (argv_has(r, "--reuse-values"))
+		report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "--reuse-values keeps the old release's values across chart versions");
 	if (!argv_has_pair(r, "--namespace", "cattle-system"))
 		report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "Rancher is not installed into cattle-system");
-	const char *cv = val_path_str(c->spec, "rancher.chartVersion");
+	if (!argv_has_file(r, "-f", "values/rancher.yaml"))
+		report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "Rancher install lacks -f values/rancher.yaml");
+	const char *cv = val_path_str(c->view, "rancher.chart_version");
 	if (*cv && !argv_has_pair(r, "--version", cv))
 		report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "Rancher chart version %s not pinned", cv);
 	if (*val_path_str(c->spec, "rancher.bootstrapPasswordEnv") &&
 	    !argv_has_pair(r, "--set-file", "bootstrapPassword=/dev/fd/3"))
 		report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "the bootstrap password is not passed through a file descriptor");
 	if (val_path_bool(c->view, "certManager.needed")) {
-		const struct call *cm = find_call(calls, "helm.sh", "helm", "install", "jetstack/cert-manager");
+		const struct call *cm = find_call(calls, "helm.sh", "helm", "upgrade", "jetstack/cert-manager");
 		const char *version = val_path_str(c->spec, "certManager.version");
-		if (!cm || !argv_has_pair(cm, "--version", version))
-			report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "no helm install of jetstack/cert-manager --version %s", version);
-		const struct val *cms = val_path(c->view, "certManager.sets");
-		for (const struct val *s = cms ? cms->first : NULL; cm && s; s = s->next)
-			if (!argv_has_pair(cm, "--set", s->s))
-				report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "cert-manager install lacks --set %s", s->s);
+		if (!cm || !argv_has_pair(cm, "--version", version) || !argv_has(cm, "--install") ||
+		    !argv_has_file(cm, "-f", "values/cert-manager.yaml"))
+			report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0,
+				   "no helm upgrade --install of jetstack/cert-manager --version %s -f values/cert-manager.yaml", version);
 		const char *url = val_path_str(c->view, "certManager.crds_url");
 		if (*url && !find_call(calls, "helm.sh", "kubectl", "apply", url))
 			report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "no kubectl apply of %s", url);
+	}
+	if (val_path_bool(c->view, "helm.tiller")) {
+		const struct call *init = find_call(calls, "helm.sh", "helm", "init", NULL);
+		const char *image = val_path_str(c->view, "helm.tiller_image");
+		if (!init || !argv_has_pair(init, "--tiller-image", image))
+			report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "helm init without --tiller-image %s", image);
 	}
 	for (size_t i = 0; i < calls->n; i++)
 		for (size_t k = 0; k < calls->v[i].argc; k++)
@@ -352,7 +383,7 @@ static void expect_helm(struct verify_ctx *c, const struct calls *calls)
 				report_add(c->r, CHECK_FAIL, "argv", calls->v[i].script, 0,
 					   "the bootstrap password appears in the arguments of %s", calls->v[i].argv[0]);
 	if (c->r->failed == failed)
-		report_add(c->r, CHECK_PASS, "argv", "helm.sh", 0, "helm install rancher: %s", join(c, r));
+		report_add(c->r, CHECK_PASS, "argv", "helm.sh", 0, "helm upgrade --install rancher: %s", join(c, r));
 }
 
 /* patch.sh: one kubectl patch per workload, of the right kind, whose patch
@@ -360,7 +391,7 @@ static void expect_helm(struct verify_ctx *c, const struct calls *calls)
 static void expect_patches(struct verify_ctx *c, const struct calls *calls)
 {
 	size_t failed = c->r->failed, got = 0;
-	const struct val *patches = val_path(c->view, "hostAliases.patches");
+	const struct val *patches = val_path(c->view, "hostAliases.local");
 	const char *host = val_path_str(c->spec, "rancher.hostname");
 	const char *ip = val_path_str(c->view, "hostAliases.ip");
 	for (size_t i = 0; i < calls->n; i++) {
@@ -397,12 +428,12 @@ static void expect_patches(struct verify_ctx *c, const struct calls *calls)
 static void expect_tools(struct verify_ctx *c, const struct calls *calls)
 {
 	size_t failed = c->r->failed;
-	const char *want[6];
+	const char *want[8];
 	size_t n = 0;
 	const char *k = val_path_str(c->view, "tools.kubectl_url"), *h = val_path_str(c->view, "tools.helm_url");
 	want[n++] = k, want[n++] = arena_printf(&c->a, "%s.sha256", k);
 	if (val_path_bool(c->view, "tools.rke"))
-		want[n++] = val_path_str(c->view, "tools.rke_url");
+		want[n++] = val_path_str(c->view, "tools.rke_url"), want[n++] = val_path_str(c->view, "tools.rke_sums");
 	want[n++] = h, want[n++] = arena_printf(&c->a, "%s.sha256", h);
 	size_t fetched = 0;
 	for (size_t i = 0; i < calls->n; i++) {

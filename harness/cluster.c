@@ -18,20 +18,12 @@
 #include "kubeapi.h"
 #include "kubeconfig.h"
 #include "lower.h"
+#include "progress.h"
 #include "verify.h"
 #include "versions.h"
 
 #define SPEC_MAX_BYTES ((size_t)64 << 20)
 #define BACKOFF_MAX_S 15
-
-/* Workloads a Rancher release no longer deploys in its local cluster. */
-static const struct retired {
-	const char *workload;
-	struct semver since;
-} retired[] = {
-	{"cattle-cluster-agent", {2, 5, 0}},
-	{"cattle-node-agent", {2, 5, 0}},
-};
 
 /* One round of checks into its own report, so --wait keeps only the last. */
 struct round {
@@ -332,13 +324,14 @@ static void check_ingress(struct round *rd)
 	buf_free(&found);
 }
 
-static const struct retired *retired_in(const struct round *rd, const char *workload)
+/* The workload's row when the running Rancher no longer deploys it in its
+ * local cluster (versions.c), else NULL. */
+static const struct rancher_workload *retired_in(const struct round *rd, const char *workload)
 {
-	for (size_t i = 0; i < sizeof(retired) / sizeof(retired[0]); i++)
-		if (!strcmp(retired[i].workload, workload) && rd->version.major >= 0 &&
-		    semver_cmp(&rd->version, &retired[i].since) >= 0)
-			return &retired[i];
-	return NULL;
+	const struct rancher_workload *w = rancher_workload(workload);
+	if (!w || rd->version.major != 2 || rancher_workload_in_local(w, rd->version.minor))
+		return NULL;
+	return w;
 }
 
 /* Equal as addresses (2001:db8::1 = 2001:db8:0:0::1), else as text. */
@@ -400,12 +393,12 @@ static void check_workload_aliases(struct round *rd, const char *workload, const
 		check_aliases_of(rd, what, obj);
 		return;
 	}
-	const struct retired *gone = retired_in(rd, workload);
+	const struct rancher_workload *gone = retired_in(rd, workload);
 	bool is_agent = !strncmp(workload, "cattle-", 7);
 	if (ans.outcome == KUBE_HTTP && ans.status == 404 && gone)
 		skip(rd, "cluster-hostaliases", "%s: Rancher v%ld.%ld.%ld does not deploy it in the local cluster "
-		     "(none since v%ld.%ld); nothing to patch", what, rd->version.major, rd->version.minor,
-		     rd->version.patch, gone->since.major, gone->since.minor);
+		     "(none since v2.%ld); nothing to patch", what, rd->version.major, rd->version.minor,
+		     rd->version.patch, gone->local_until ? gone->local_until : gone->removed);
 	else if (ans.outcome == KUBE_HTTP && ans.status == 404 && is_agent && rd->version.major < 0)
 		skip(rd, "cluster-hostaliases", "%s: not found, and Rancher's version, which decides whether the "
 		     "local cluster has it, is unknown", what);
@@ -508,6 +501,7 @@ static void print_clean(const char *const *secrets, const char *prefix, const ch
 static void trace_line(void *ctx, char kind, const char *line, size_t len)
 {
 	const char *const *secrets = ctx;
+	progress_clear(); /* a trace line must not land after the waiting line */
 	char *text = strndup(line, len);
 	char prefix[3] = {kind, ' ', '\0'};
 	if (!text)
@@ -586,21 +580,36 @@ static void poll_cluster(const struct round *proto, struct report *r)
 		run_round(&rd);
 		long left = deadline - now_s();
 		if (!rd.r.failed || rd.permanent || left <= 0) {
+			progress_clear();
 			copy_report(&rd.r, r);
 			wait_summary(&rd, rounds, now_s() - start, r);
 			round_free(&rd);
 			return;
 		}
 		int nap = backoff < left ? backoff : (int)left;
-		char *line = NULL;
-		if (asprintf(&line, "rhc verify --cluster: not ready after %ld s of %d s: %s; next check in %d s",
-			     now_s() - start, proto->opt->wait_s, rd.pending.data ? rd.pending.data : "failures above",
-			     nap) < 0)
-			abort();
-		print_clean(proto->client.trace_ctx, "", line);
-		free(line);
+		/* the pending list quotes the server: redacted and escaped like any line */
+		char *clean = report_redact(rd.pending.data ? rd.pending.data : "failures above",
+					    proto->client.trace_ctx);
+		struct buf pending = {0};
+		report_escape(&pending, clean);
+		free(clean);
+		const char *waiting_on = pending.data ? pending.data : "";
+		if (progress_on()) {
+			/* on a terminal: one line, its clock ticking through the nap */
+			for (int s = 0; s < nap; s++) {
+				progress_show(true, "rhc verify --cluster: %ld s of %d s, next check in %d s: %s",
+					      now_s() - start, proto->opt->wait_s, nap - s, waiting_on);
+				sleep(1);
+			}
+			progress_show(true, "rhc verify --cluster: %ld s of %d s, checking: %s",
+				      now_s() - start, proto->opt->wait_s, waiting_on);
+		} else {
+			fprintf(stderr, "rhc verify --cluster: not ready after %ld s of %d s: %s; next check in %d s\n",
+				now_s() - start, proto->opt->wait_s, waiting_on, nap);
+			sleep((unsigned)nap);
+		}
+		buf_free(&pending);
 		round_free(&rd);
-		sleep((unsigned)nap);
 		backoff = backoff * 2 > BACKOFF_MAX_S ? BACKOFF_MAX_S : backoff * 2;
 	}
 }

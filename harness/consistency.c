@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "load.h"
 #include "versions.h"
 #include "verify_ctx.h"
 
@@ -333,6 +334,15 @@ static void check_lb_script(struct verify_ctx *c)
 	}
 	size_t published = 0, from = 0;
 	const struct shell_word *p;
+	/* an IPv6 LB or upstream: the host's network, nothing published */
+	const bool host_net = val_path_bool(c->view, "lb.ipv6");
+	bool network_host = false;
+	for (size_t i = 0; i + 1 < run->nwords; i++)
+		network_host |= !strcmp(run->words[i].text, "--network") && !strcmp(run->words[i + 1].text, "host");
+	if (host_net != network_host)
+		report_add(c->r, CHECK_FAIL, "ports", "lb-nginx.sh", run->line, host_net
+			   ? "an IPv6 address is involved but the container is not on the host's network (--network host)"
+			   : "runs on the host's network, but no IPv6 address needs it");
 	while ((p = word_after(run, "-p", &from))) {
 		published++;
 		long port = port_of(p->text);
@@ -344,9 +354,10 @@ static void check_lb_script(struct verify_ctx *c)
 			report_add(c->r, CHECK_FAIL, "ports", "lb-nginx.sh", run->line,
 				   "publishes %s, but nginx.conf listens on %s", p->text, "the spec's ports only");
 	}
-	if (published != lb_port_count(c))
+	if (published != (host_net ? 0 : lb_port_count(c)))
 		report_add(c->r, CHECK_FAIL, "ports", "lb-nginx.sh", run->line,
-			   "publishes %zu ports; nginx.conf listens on %zu", published, lb_port_count(c));
+			   "publishes %zu ports; nginx.conf listens on %zu%s", published, lb_port_count(c),
+			   host_net ? " on the host's network, where -p has no effect" : "");
 	bool restart = false;
 	for (size_t i = 0; i < run->nwords; i++)
 		restart |= !strcmp(run->words[i].text, "--restart=unless-stopped");
@@ -361,7 +372,7 @@ static void check_lb_script(struct verify_ctx *c)
 			   "installs the config as %s; spec.json says %s", conf ? conf : "(nothing)", want);
 	const struct outfile *runbook = verify_file(c, "RUNBOOK.md");
 	char needle[512];
-	snprintf(needle, sizeof(needle), "as `%s`", want);
+	snprintf(needle, sizeof(needle), "beside `%s`", want);
 	if (runbook && !strstr(runbook->data, needle))
 		report_add(c->r, CHECK_FAIL, "ports", "RUNBOOK.md", 0, "does not name %s as nginx.conf's path", want);
 	const struct shell_word *mount = word_after(run, "-v", NULL);
@@ -373,6 +384,16 @@ static void check_lb_script(struct verify_ctx *c)
 			   "publishes exactly the listen ports; mounts %s read-only", want);
 }
 
+/* A values file of the directory as YAML, or NULL. */
+static const struct node *values_yaml(const struct verify_ctx *c, struct arena *a, const char *path)
+{
+	const struct outfile *f = verify_file(c, path);
+	struct diags d = {0};
+	const struct node *root = f ? load_yaml(a, path, f->data, f->len, &d) : NULL;
+	diags_free(&d);
+	return root;
+}
+
 /* One hostname everywhere, one IP in every patch. */
 static void check_hostname(struct verify_ctx *c)
 {
@@ -382,20 +403,18 @@ static void check_hostname(struct verify_ctx *c)
 	const char *host = val_path_str(c->spec, "rancher.hostname");
 	const char *ip = val_path_str(c->view, "hostAliases.ip");
 	size_t places = 0;
-	const struct script *helm = verify_script(c, "helm.sh");
-	for (size_t i = 0; helm && i < helm->nlines; i++) {
-		const struct shell_line *l = &helm->lines[i];
-		for (size_t k = 0; k < l->nwords; k++) {
-			if (strncmp(l->words[k].text, "hostname=", 9))
-				continue;
-			places++;
-			if (strcmp(l->words[k].text + 9, host))
-				report_add(c->r, CHECK_FAIL, "hostname", "helm.sh", l->line,
-					   "Rancher installed for %s; spec.json says %s", l->words[k].text + 9, host);
-		}
+	struct arena ya = {0};
+	const struct node *values = values_yaml(c, &ya, "values/rancher.yaml");
+	const struct node *hv = node_member(values, "hostname");
+	if (hv) {
+		places++;
+		if (hv->kind != NODE_SCALAR || strcmp(hv->text, host))
+			report_add(c->r, CHECK_FAIL, "hostname", "values/rancher.yaml", hv->line,
+				   "Rancher installed for %s; spec.json says %s", hv->kind == NODE_SCALAR ? hv->text : "(not a string)", host);
+	} else if (verify_file(c, "values/rancher.yaml")) {
+		report_add(c->r, CHECK_FAIL, "hostname", "values/rancher.yaml", 0, "sets no Rancher hostname");
 	}
-	if (helm && !places)
-		report_add(c->r, CHECK_FAIL, "hostname", "helm.sh", 0, "sets no Rancher hostname");
+	arena_free(&ya);
 	for (size_t i = 0; i < c->nfiles; i++) {
 		const struct outfile *f = &c->files[i];
 		if (strncmp(f->path, "patches/", 8) || f->problem)
@@ -440,6 +459,14 @@ static void check_hostname(struct verify_ctx *c)
 		report_add(c->r, CHECK_PASS, "hostname", NULL, 0, "%s in all %zu places; every alias points at %s", host, places, ip);
 }
 
+static bool line_has(const struct shell_line *l, const char *word)
+{
+	for (size_t k = 0; l && k < l->nwords; k++)
+		if (!strcmp(l->words[k].text, word))
+			return true;
+	return false;
+}
+
 /* tools.sh: one os/arch in every download, the Helm major helm.sh speaks. */
 static void check_tools(struct verify_ctx *c)
 {
@@ -462,7 +489,9 @@ static void check_tools(struct verify_ctx *c)
 			continue; /* the definition of fetch(), not a call */
 		const char *url = l->words[1].text;
 		urls++;
-		bool ok = strstr(url, kubectl) || strstr(url, rke) || strstr(url, helm);
+		/* the rke release's sha256sum.txt lists every os/arch */
+		bool sums = strstr(url, "/rancher/rke/releases/download/") && strstr(url, "/sha256sum.txt");
+		bool ok = strstr(url, kubectl) || strstr(url, rke) || strstr(url, helm) || sums;
 		if (!ok)
 			report_add(c->r, CHECK_FAIL, "tools", "tools.sh", l->line,
 				   "downloads %s, which is not for %s/%s", url, os, arch);
@@ -494,20 +523,17 @@ static void check_tools(struct verify_ctx *c)
 	}
 	if (v2 && v3)
 		report_add(c->r, CHECK_FAIL, "helm-syntax", "helm.sh", 0, "mixes Helm 2 and Helm 3 syntax");
+	static const char *const upgrade[] = {"helm", "upgrade", "--install", NULL};
+	for (from = 0; (l = script_find(hs, upgrade, from, &idx)); from = idx + 1)
+		if (helm_major == 2 && line_has(l, "--create-namespace"))
+			report_add(c->r, CHECK_FAIL, "helm-syntax", "helm.sh", l->line,
+				   "--create-namespace exists only from Helm 3.2; tools.sh installs Helm 2");
 	if (helm_major >= 3 && script_find(hs, init, 0, &idx))
 		report_add(c->r, CHECK_FAIL, "helm-syntax", "helm.sh", hs->lines[idx].line,
 			   "'helm init' exists only in Helm 2; tools.sh installs Helm %ld", helm_major);
 	if (c->r->failed == failed)
 		report_add(c->r, CHECK_PASS, "tools", "tools.sh", 0, "%zu downloads for %s/%s; helm.sh speaks Helm %ld",
 			   urls, os, arch, helm_major);
-}
-
-static bool line_has(const struct shell_line *l, const char *word)
-{
-	for (size_t k = 0; l && k < l->nwords; k++)
-		if (!strcmp(l->words[k].text, word))
-			return true;
-	return false;
 }
 
 /* The cert-manager steps are the ones its version needs (versions.c). */
@@ -518,8 +544,12 @@ static void check_cert_manager(struct verify_ctx *c)
 		return;
 	size_t failed = c->r->failed, idx = 0;
 	const struct shell_line *inst = NULL;
-	static const char *const install[] = {"helm", "install", NULL};
+	static const char *const install[] = {"helm", "upgrade", "--install", "cert-manager", NULL};
+	static const char *const install2[] = {"helm", "install", NULL};
 	for (size_t from = 0; (inst = script_find(hs, install, from, &idx)); from = idx + 1)
+		if (line_has(inst, "jetstack/cert-manager"))
+			break;
+	for (size_t from = 0; !inst && (inst = script_find(hs, install2, from, &idx)); from = idx + 1)
 		if (line_has(inst, "jetstack/cert-manager"))
 			break;
 	bool needed = val_path_bool(c->view, "certManager.needed");
@@ -553,6 +583,7 @@ static void check_cert_manager(struct verify_ctx *c)
 	static const char *const label[] = {"kubectl", "label", "namespace", "cert-manager", NULL};
 	const struct shell_line *ap = script_find(hs, apply, 0, NULL);
 	const struct shell_line *lb = script_find(hs, label, 0, NULL);
+	/* the chart values come from values/cert-manager.yaml (or --set) */
 	bool install_crds = false, crds_enabled = false;
 	size_t from = 0;
 	const struct shell_word *set;
@@ -560,6 +591,12 @@ static void check_cert_manager(struct verify_ctx *c)
 		install_crds |= !strcmp(set->text, "installCRDs=true");
 		crds_enabled |= !strcmp(set->text, "crds.enabled=true");
 	}
+	struct arena ya = {0};
+	const struct node *values = values_yaml(c, &ya, "values/cert-manager.yaml");
+	const struct node *ic = node_member(values, "installCRDs"), *ce = node_path(values, "crds.enabled");
+	install_crds |= ic && ic->kind == NODE_SCALAR && !strcmp(ic->text, "true");
+	crds_enabled |= ce && ce->kind == NODE_SCALAR && !strcmp(ce->text, "true");
+	arena_free(&ya);
 	bool want_apply = p->crds == CM_CRDS_MANIFEST_LABEL || p->crds == CM_CRDS_MANIFEST;
 	const struct shell_word *fw = word_after(ap, "-f", NULL);
 	if (want_apply && (!ap || !fw || strcmp(fw->text, url)))
@@ -579,10 +616,10 @@ static void check_cert_manager(struct verify_ctx *c)
 			   "cert-manager %s %s the disable-validation namespace label", version,
 			   lb ? "does not need" : "needs");
 	if ((p->crds == CM_CRDS_INSTALL_CRDS) != install_crds)
-		report_add(c->r, CHECK_FAIL, "cert-manager", "helm.sh", inst->line, "cert-manager %s %s --set installCRDs=true",
+		report_add(c->r, CHECK_FAIL, "cert-manager", "helm.sh", inst->line, "cert-manager %s %s installCRDs=true",
 			   version, install_crds ? "does not take" : "needs");
 	if ((p->crds == CM_CRDS_ENABLED) != crds_enabled)
-		report_add(c->r, CHECK_FAIL, "cert-manager", "helm.sh", inst->line, "cert-manager %s %s --set crds.enabled=true",
+		report_add(c->r, CHECK_FAIL, "cert-manager", "helm.sh", inst->line, "cert-manager %s %s crds.enabled=true",
 			   version, crds_enabled ? "does not take" : "needs");
 	if (c->r->failed == failed)
 		report_add(c->r, CHECK_PASS, "cert-manager", "helm.sh", inst->line, "the steps cert-manager %s needs", version);
@@ -643,6 +680,146 @@ static void check_quoting(struct verify_ctx *c)
 		report_add(c->r, CHECK_PASS, "quoting", NULL, 0, "%zu uses of spec values in scripts, all single-quoted", seen);
 }
 
+/* chart-pin: helm.sh installs the chart the view pins, and Helm 2 never
+ * gets a chart its engine cannot render (versions.c, CHART_LOOKUP). */
+static void check_chart_pin(struct verify_ctx *c)
+{
+	const struct script *hs = verify_script(c, "helm.sh");
+	if (!hs || !c->spec)
+		return;
+	size_t failed = c->r->failed, idx = 0;
+	static const char *const up[] = {"helm", "upgrade", "--install", "rancher", NULL};
+	static const char *const init[] = {"helm", "init", NULL};
+	const struct shell_line *l = script_find(hs, up, 0, &idx);
+	if (!l) {
+		report_add(c->r, CHECK_FAIL, "chart-pin", "helm.sh", 0, "no 'helm upgrade --install rancher'");
+		return;
+	}
+	const struct shell_word *vw = word_after(l, "--version", NULL);
+	const char *want = val_path_str(c->view, "rancher.chart_version");
+	if (*want && (!vw || strcmp(vw->text, want)))
+		report_add(c->r, CHECK_FAIL, "chart-pin", "helm.sh", l->line, "Rancher chart %s; rhc's table pins %s",
+			   vw ? vw->text : "unpinned", want);
+	struct semver v = {2, 99, 0};
+	const bool helm2 = script_find(hs, init, 0, NULL) != NULL;
+	if (helm2 && (!vw || (chart_version_parse(vw->text, &v) && rancher_chart_has(&v, CHART_LOOKUP))))
+		report_add(c->r, CHECK_FAIL, "chart-pin", "helm.sh", l->line,
+			   "Helm 2 installs Rancher chart %s, whose templates call 'lookup' (from chart %s): Helm 2 cannot render it",
+			   vw ? vw->text : "(unpinned: the newest)", rancher_chart_fact_since(&v, CHART_LOOKUP));
+	if (c->r->failed == failed)
+		report_add(c->r, CHECK_PASS, "chart-pin", "helm.sh", l->line, "Rancher chart %s, one %s can render",
+			   vw ? vw->text : "(unpinned)", helm2 ? "Helm 2" : "this Helm");
+}
+
+/* rollout-timeout: no `rollout status` in any script waits without bound. */
+static void check_rollout_timeout(struct verify_ctx *c)
+{
+	if (!c->spec)
+		return;
+	size_t failed = c->r->failed, waits = 0;
+	for (size_t si = 0; si < c->nscripts; si++) {
+		const struct script *s = &c->scripts[si];
+		for (size_t li = 0; li < s->nlines; li++) {
+			const struct shell_line *l = &s->lines[li];
+			bool status = false, bounded = false;
+			for (size_t k = 0; k + 1 < l->nwords; k++)
+				status |= !strcmp(l->words[k].text, "rollout") && !strcmp(l->words[k + 1].text, "status");
+			if (!status)
+				continue;
+			waits++;
+			for (size_t k = 0; k < l->nwords; k++)
+				bounded |= (!strncmp(l->words[k].text, "--timeout=", 10) && l->words[k].text[10]) ||
+					   (!strcmp(l->words[k].text, "--timeout") && k + 1 < l->nwords);
+			if (!bounded)
+				report_add(c->r, CHECK_FAIL, "rollout-timeout", s->file->path, l->line,
+					   "'rollout status' without --timeout waits forever for a rollout that never finishes");
+		}
+	}
+	int line = 0;
+	const char *t = assigned(verify_script(c, "helm.sh"), "timeout", &line);
+	const char *want = val_path_str(c->spec, "rancher.rolloutTimeout");
+	if (verify_script(c, "helm.sh") && (!t || strcmp(t, want)))
+		report_add(c->r, CHECK_FAIL, "rollout-timeout", "helm.sh", line,
+			   "rollouts bounded by %s; spec.json says %s", t ? t : "nothing", want);
+	if (c->r->failed == failed)
+		report_add(c->r, CHECK_PASS, "rollout-timeout", NULL, 0, "%zu rollout waits, each bounded by %s", waits, want);
+}
+
+/* workloads: patch.sh patches only workloads the chart line runs in the
+ * local cluster, and no patch is for a workload the line removed. */
+static void check_workloads(struct verify_ctx *c)
+{
+	const struct script *ps = verify_script(c, "patch.sh");
+	if (!ps || !c->spec)
+		return;
+	size_t failed = c->r->failed, patched = 0;
+	const long line = val_path_int(c->view, "rancher.line");
+	const struct val *local = val_path(c->view, "hostAliases.local");
+	static const char *const call[] = {"patch_workload", NULL};
+	size_t idx = 0;
+	const struct shell_line *l;
+	for (size_t from = 0; (l = script_find(ps, call, from, &idx)); from = idx + 1) {
+		if (l->nwords != 4 || !strcmp(l->words[3].text, "{"))
+			continue; /* the definition, not a call KIND NAME FILE */
+		const char *name = l->words[2].text;
+		const struct rancher_workload *w = rancher_workload(name);
+		bool known = false;
+		for (const struct val *p = local ? local->first : NULL; p; p = p->next)
+			known |= !strcmp(val_path_str(p, "workload"), name);
+		patched++;
+		if (!w || !known)
+			report_add(c->r, CHECK_FAIL, "workloads", "patch.sh", l->line,
+				   "patches %s, which Rancher 2.%ld does not run in its local cluster%s", name, line,
+				   w && !rancher_workload_exists(w, line) ? " (removed from the line)" : "");
+	}
+	for (size_t i = 0; i < c->nfiles; i++) {
+		const char *f = c->files[i].path;
+		if (strncmp(f, "patches/", 8))
+			continue;
+		char name[128];
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(f + 8, "."), f + 8);
+		const struct rancher_workload *w = rancher_workload(name);
+		if (!w || !rancher_workload_exists(w, line))
+			report_add(c->r, CHECK_FAIL, "workloads", f, 0,
+				   "a patch for %s, which Rancher 2.%ld does not have%s", name, line,
+				   w ? arena_printf(&c->a, " (removed in 2.%ld)", w->removed) : "");
+	}
+	if (c->r->failed == failed)
+		report_add(c->r, CHECK_PASS, "workloads", "patch.sh", 0,
+			   "%zu local workloads patched, each one Rancher 2.%ld runs there", patched, line);
+}
+
+/* ipv6-listen: where the LB or an upstream is IPv6, every server also
+ * listens on [::]. */
+static void check_ipv6_listen(struct verify_ctx *c)
+{
+	const struct nginx_directive *stream = c->nginx ? nginx_find(c->nginx, "stream") : NULL;
+	if (!stream || !c->spec)
+		return;
+	bool v6 = strchr(val_path_str(c->spec, "loadBalancer.address"), ':') != NULL;
+	for (const struct nginx_directive *u = stream->children; u; u = u->next)
+		for (const struct nginx_directive *sv = u->children; !strcmp(u->name, "upstream") && sv; sv = sv->next)
+			v6 |= !strcmp(sv->name, "server") && sv->nargs && sv->args[0].text[0] == '[';
+	if (!v6) {
+		report_add(c->r, CHECK_PASS, "ipv6-listen", "nginx.conf", 0, "no IPv6 address: IPv4 listeners suffice");
+		return;
+	}
+	size_t failed = c->r->failed, servers = 0;
+	for (const struct nginx_directive *sv = stream->children; sv; sv = sv->next) {
+		if (strcmp(sv->name, "server") || !sv->block)
+			continue;
+		servers++;
+		bool any6 = false;
+		for (const struct nginx_directive *d = sv->children; d; d = d->next)
+			any6 |= !strcmp(d->name, "listen") && d->nargs && !strncmp(d->args[0].text, "[::]:", 5);
+		if (!any6)
+			report_add(c->r, CHECK_FAIL, "ipv6-listen", "nginx.conf", sv->line,
+				   "an IPv6 LB or upstream, but this server does not listen on [::]");
+	}
+	if (c->r->failed == failed)
+		report_add(c->r, CHECK_PASS, "ipv6-listen", "nginx.conf", 0, "%zu servers listen on [::] too", servers);
+}
+
 void check_consistency(struct verify_ctx *c)
 {
 	if (!c->spec)
@@ -654,5 +831,9 @@ void check_consistency(struct verify_ctx *c)
 	check_hostname(c);
 	check_tools(c);
 	check_cert_manager(c);
+	check_chart_pin(c);
+	check_rollout_timeout(c);
+	check_workloads(c);
+	check_ipv6_listen(c);
 	check_quoting(c);
 }

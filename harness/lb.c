@@ -20,6 +20,7 @@
 #include "lb.h"
 #include "lower.h"
 #include "readfile.h"
+#include "progress.h"
 #include "verify_ctx.h"
 
 #define STREAM_MODULE "/usr/lib/nginx/modules/ngx_stream_module.so"
@@ -435,6 +436,9 @@ static void measure_failures(struct lb *lb, const struct expect *ex, const struc
 		bool all = ex->zone || (long long)f->tries->n >= ex->workers;
 		if (((long long)f->sent >= least && f->after >= tail && all) || lb_interrupted())
 			break;
+		progress_show(f->sent == 0, "rhc verify --lb: port %ld failover: %.1f/%.1f s, %zu connections, %s down",
+			      l->port, (double)(lb_now_ms() - start) / 1000, (double)window / 1000, f->sent,
+			      lb->nodes[f->node].name);
 		struct lb_answer ans;
 		lb_connect(lb, l, f->src[f->sent % f->nsrc], LB_TIMEOUT_MS, false, &ans);
 		f->client_failed += ans.node < 0;
@@ -499,6 +503,8 @@ static void measure_rejoin(struct lb *lb, const struct expect *ex, const struct 
 	}
 	long up = lb_now_ms(), deadline = f->marked_ms + ex->fail_timeout_ms + LB_REJOIN_SLACK_MS;
 	for (size_t k = 0; lb_now_ms() < deadline && !lb_interrupted(); k++) {
+		progress_show(k == 0, "rhc verify --lb: port %ld recovery: %.1f/%.1f s, waiting for %s", l->port,
+			      (double)(lb_now_ms() - up) / 1000, (double)(deadline - up) / 1000, name);
 		struct lb_answer ans;
 		lb_connect(lb, l, f->src[k % f->nsrc], LB_TIMEOUT_MS, false, &ans);
 		if (ans.node == f->node) {
@@ -606,6 +612,8 @@ static void hung(struct lb *lb, const struct expect *ex, const struct lb_listen 
 	if (lb_backend_set(lb, b, LB_HUNG))
 		return;
 	struct lb_answer ans = {.node = 0};
+	progress_show(true, "rhc verify --lb: port %ld hung: up to %.1f s, %s never answers",
+		      l->port, (double)limit / 1000, lb->nodes[node].name);
 	for (size_t k = 0; k < tries && ans.node >= 0 && !lb_interrupted(); k++)
 		lb_connect(lb, l, src[k % nsrc], limit, true, &ans);
 	lb_backend_set(lb, b, LB_UP);
@@ -649,6 +657,7 @@ static void rehearse(struct lb *lb)
 		return;
 	}
 	lb_conf_assign_servers(lb);
+	progress_show(true, "rhc verify --lb: starting nginx and the backends");
 	if (start_nginx(lb))
 		return;
 	if (lb_backends_start(lb)) {
@@ -657,8 +666,11 @@ static void rehearse(struct lb *lb)
 	}
 	report_started(lb, &ex);
 	struct spread *sp = arena_alloc(&lb->a, lb->nlistens * sizeof(*sp));
-	for (size_t i = 0; i < lb->nlistens && !lb_interrupted(); i++)
+	for (size_t i = 0; i < lb->nlistens && !lb_interrupted(); i++) {
+		progress_show(true, "rhc verify --lb: port %ld spread: connecting through nginx",
+			      lb->listens[i].port);
 		spread(lb, &ex, &lb->listens[i], &sp[i]);
+	}
 	/* failover on the first port: each costs fail_timeout of waiting */
 	struct failover f = {.backend = (size_t)-1};
 	if (!lb_interrupted() && lb->listens[0].upstream)
@@ -677,6 +689,7 @@ int verify_lb(const char *dir, const struct verify_options *opt, struct report *
 	}
 	lb_signals_install(&lb);
 	rehearse(&lb);
+	progress_clear();
 	lb_nginx_stop(&lb);
 	lb_backends_stop(&lb);
 	lb_tmp_remove(&lb);

@@ -45,7 +45,7 @@ void manifest_parse(struct arena *a, const char *file, const char *data, size_t 
 		const char *end = memchr(p, '\n', (size_t)(data + len - p));
 		size_t n = end ? (size_t)(end - p) : (size_t)(data + len - p);
 		const char *text = arena_strndup(a, p, n);
-		struct loc loc = {file, line + 1, 1};
+		struct loc loc = {file, line + 1, 1, 0};
 		p += n + 1;
 		if (strlen(text) != n) {
 			diags_error(d, loc, NULL, "a NUL byte in MANIFEST");
@@ -78,7 +78,7 @@ void manifest_parse(struct arena *a, const char *file, const char *data, size_t 
 	qsort(sorted, m->count, sizeof(*sorted), by_path);
 	for (size_t i = 1; i < m->count; i++)
 		if (!strcmp(sorted[i].path, sorted[i - 1].path))
-			diags_error(d, (struct loc){file, sorted[i].line > sorted[i - 1].line ? sorted[i].line : sorted[i - 1].line, 1},
+			diags_error(d, (struct loc){file, sorted[i].line > sorted[i - 1].line ? sorted[i].line : sorted[i - 1].line, 1, 0},
 				    NULL, "%s is listed twice", sorted[i].path);
 	free(sorted);
 }

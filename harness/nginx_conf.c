@@ -34,7 +34,7 @@ struct np {
 
 static void np_error(struct np *p, int line, int col, const char *msg)
 {
-	diags_error(p->d, (struct loc){p->file, line, col}, NULL, "%s", msg);
+	diags_error(p->d, (struct loc){p->file, line, col, 0}, NULL, "%s", msg);
 }
 
 /* Consumes s[i]; the column counts UTF-8 lead bytes. */

@@ -225,13 +225,24 @@ static void check_integrity(struct verify_ctx *c)
 		report_add(c->r, CHECK_PASS, "integrity", "MANIFEST", 0, "%zu files match their sha256", man.count);
 }
 
-/* Each parse diagnostic becomes one FAIL naming its file and line. */
-static bool report_diags(struct verify_ctx *c, const char *check, struct diags *d)
+/* Each parse diagnostic becomes one FAIL naming its file and line, with
+ * the line of F it points at and a caret under the column. */
+static bool report_diags(struct verify_ctx *c, const char *check, struct diags *d,
+			 const struct outfile *f)
 {
-	for (size_t i = 0; i < d->count; i++)
+	if (f)
+		diags_quote(d, f->path, f->data, f->len);
+	struct buf quote = {0};
+	for (size_t i = 0; i < d->count; i++) {
 		report_add(c->r, d->items[i].severity == DIAG_ERROR ? CHECK_FAIL : CHECK_PASS, check,
 			   d->items[i].file, d->items[i].line, "%s%s%s", d->items[i].path ? d->items[i].path : "",
 			   d->items[i].path ? ": " : "", d->items[i].message);
+		quote.len = 0;
+		diag_format_quote(&d->items[i], &quote);
+		if (quote.len)
+			report_detail(c->r, quote.data);
+	}
+	buf_free(&quote);
 	bool ok = d->errors == 0;
 	diags_free(d);
 	return ok;
@@ -247,7 +258,7 @@ static void parse_spec(struct verify_ctx *c)
 	struct diags d = {0};
 	struct node *root = json_parse(&c->a, f->path, f->data, f->len, &d);
 	struct val *spec = root ? compile_check_tree(&c->a, f->path, root, &d) : NULL;
-	if (report_diags(c, "parse", &d) && spec) {
+	if (report_diags(c, "parse", &d, f) && spec) {
 		c->spec = spec;
 		c->view = lower_spec(&c->a, spec);
 		report_add(c->r, CHECK_PASS, "parse", "spec.json", 0, "a valid resolved spec");
@@ -260,7 +271,7 @@ static void parse_artefacts(struct verify_ctx *c)
 	const struct outfile *f = verify_file(c, "nginx.conf");
 	if (f) {
 		c->nginx = nginx_conf_parse(&c->a, f->path, f->data, f->len, &d);
-		if (report_diags(c, "parse", &d))
+		if (report_diags(c, "parse", &d, f))
 			report_add(c->r, CHECK_PASS, "parse", f->path, 0, "nginx configuration grammar");
 		else
 			c->nginx = NULL;
@@ -268,7 +279,7 @@ static void parse_artefacts(struct verify_ctx *c)
 	f = verify_file(c, "rancher-cluster.yml");
 	if (f) {
 		c->rke = load_yaml(&c->a, f->path, f->data, f->len, &d);
-		if (report_diags(c, "parse", &d))
+		if (report_diags(c, "parse", &d, f))
 			report_add(c->r, CHECK_PASS, "parse", f->path, 0, "YAML, one mapping");
 	}
 	for (size_t i = 0; i < c->nfiles; i++) {
@@ -276,7 +287,7 @@ static void parse_artefacts(struct verify_ctx *c)
 		if (strncmp(f->path, "patches/", 8) || f->problem)
 			continue;
 		struct node *patch = json_parse(&c->a, f->path, f->data, f->len, &d);
-		if (report_diags(c, "parse", &d) && patch)
+		if (report_diags(c, "parse", &d, f) && patch)
 			report_add(c->r, CHECK_PASS, "parse", f->path, 0, "strict JSON, no duplicate keys");
 	}
 	c->configs = arena_alloc(&c->a, (c->nfiles + 1) * sizeof(*c->configs));
@@ -287,7 +298,7 @@ static void parse_artefacts(struct verify_ctx *c)
 		if ((!node && !manifest) || f->problem)
 			continue;
 		const struct node *yaml = load_yaml(&c->a, f->path, f->data, f->len, &d);
-		if (!report_diags(c, "parse", &d) || !yaml)
+		if (!report_diags(c, "parse", &d, f) || !yaml)
 			continue;
 		report_add(c->r, CHECK_PASS, "parse", f->path, 0, "YAML, one mapping");
 		if (node)

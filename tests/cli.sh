@@ -19,6 +19,8 @@ expect_rc 2 "$rhc"
 expect_rc 2 "$rhc" frobnicate
 expect_rc 2 "$rhc" build "$spec"
 expect_rc 2 "$rhc" check "$spec" --format yaml
+expect_rc 2 "$rhc" check "$spec" --format junit   # junit is for verify
+expect_rc 2 "$rhc" verify --format xml
 expect_rc 0 "$rhc" --version
 grep -q '^rhc [0-9]' "$tmp/last.out" || fail "--version prints no version"
 expect_rc 0 "$rhc" help build
@@ -38,10 +40,36 @@ done
 cmp -s "$tmp/init-rke1.yml" "$src/examples/rancher-ha.yml" || fail "init --distro rke1 is not the walk-through"
 expect_rc 2 "$rhc" init --distro rke3
 expect_rc 2 "$rhc" init --bogus
+# init -o writes a new file only: an existing file (or a symlink) is left alone, exit 3
+expect_rc 0 "$rhc" init -o "$tmp/init-o.yml"
+cmp "$tmp/init.yml" "$tmp/init-o.yml" || fail "init -o wrote something else than init prints"
+expect_rc 0 "$rhc" init --distro k3s -o "$tmp/init-o-k3s.yml"
+cmp "$tmp/init-k3s.yml" "$tmp/init-o-k3s.yml" || fail "init --distro k3s -o wrote something else"
+echo keep >"$tmp/exists.yml"
+expect_rc 3 "$rhc" init -o "$tmp/exists.yml"
+[ "$(cat "$tmp/exists.yml")" = keep ] || fail "init -o wrote over a file"
+ln -s "$tmp/nowhere.yml" "$tmp/dangling.yml"
+expect_rc 3 "$rhc" init -o "$tmp/dangling.yml"
+[ ! -e "$tmp/nowhere.yml" ] || fail "init -o followed a symlink"
+expect_rc 2 "$rhc" init -o
+expect_rc 2 "$rhc" init extra
 "$rhc" schema >"$tmp/schema.json"
 cmp "$tmp/schema.json" "$src/schema/rhc-v1.schema.json" || fail "rhc schema is not schema/rhc-v1.schema.json"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["$schema"].endswith("2020-12/schema")' "$tmp/schema.json" ||
     fail "schema is not a draft 2020-12 JSON document"
+
+# explain: a field, a list's items, an object's fields; unknown paths exit 1
+expect_rc 0 "$rhc" explain loadBalancer.failTimeout
+grep -q '^DEFAULT:  5s$' "$tmp/last.out" || fail "explain loadBalancer.failTimeout shows no default"
+expect_rc 0 "$rhc" explain 'nodes[].roles'
+grep -q '^ALLOWED:  controlplane, worker, etcd$' "$tmp/last.out" || fail "explain nodes[].roles"
+expect_rc 0 "$rhc" explain rancher
+grep -q '^    hostname <string>, required$' "$tmp/last.out" || fail "explain rancher lists no fields"
+expect_rc 1 "$rhc" explain loadBalancer.failTimout
+grep -q "did you mean 'failTimeout'" "$tmp/last.err" || fail "explain gives no hint"
+[ ! -s "$tmp/last.out" ] || fail "explain of an unknown path printed to stdout"
+expect_rc 2 "$rhc" explain
+expect_rc 0 "$rhc" help explain
 
 # --format json on check
 printf 'apiVersion: rhc/v1\nname: Bad\n' >"$tmp/bad.yml"

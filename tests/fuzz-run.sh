@@ -28,10 +28,11 @@ declare -A seeds=(
     [manifest]="$g/walkthrough/expected/MANIFEST $g/current/expected/MANIFEST"
     [shell_words]="$g/walkthrough/expected/helm.sh $g/current/expected/helm.sh $g/walkthrough/expected/tools.sh"
     [load_fast]="$src/examples $src/testdata/errors $g/walkthrough/spec.yml $g/current/spec.yml $g/ipv6/spec.yml $g/minimal/spec.yml $g/split-roles/spec.yml $g/yaml11/spec.yml"
+    [load_libfyaml]="$src/examples $src/testdata/errors $g/walkthrough/spec.yml $g/current/spec.yml $g/yaml11/spec.yml"
 )
 failed=0 passed=0
 n=0
-for t in spec template escape json nginx_conf shell_words kubeconfig manifest load_fast; do
+for t in spec template escape json nginx_conf shell_words kubeconfig manifest load_fast load_libfyaml; do
     mkdir -p "$work/$t" "$work/$t-seeds"
     cp -r fuzz/corpus/$t/. "$work/$t-seeds/"
     for s in ${seeds[$t]}; do

@@ -63,6 +63,9 @@ rancher:
   chartVersion: {p}
   letsEncrypt: {{email: {p}}}
   bootstrapPasswordEnv: {p}
+  ingressClass: {p}
+  agentTLSMode: {p}
+  rolloutTimeout: {p}
 hostAliases: {{ip: {p}}}
 """
 

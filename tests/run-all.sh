@@ -2,6 +2,8 @@
 # The whole test suite: a normal build and an ASan+UBSan build, each running
 # every meson suite; then memcheck (valgrind) over the golden builds and error
 # cases, and a bounded libFuzzer run of every target (clang, ASan, UBSan).
+# First it builds the local control plane (tests/cluster/build-control-plane.sh,
+# a no-op when its cache is warm) that the 'cluster-real' suite runs on.
 # Prints one closing line "N passed, N failed, N skipped".
 # RHC_FUZZ_SECONDS (default 20) sets the time per fuzz target; 0 skips fuzzing.
 set -euo pipefail
@@ -31,6 +33,20 @@ run_suite() { # BUILD_DIR MESON_SETUP_ARGS...
     failed=$((failed + fail))
     skipped=$((skipped + ${skip:-0}))
 }
+
+# The local Kubernetes control plane the 'cluster-real' suite runs on, built
+# from Go modules into ~/.cache/rhc/control-plane (cold: tens of minutes;
+# warm: its stamps say it is built, seconds). A failed build counts as one
+# failure, and under CI the suite then fails as well, rather than skipping.
+cp_log="$(mktemp)" cp_start=$SECONDS
+if nice bash tests/cluster/build-control-plane.sh >"$cp_log" 2>&1; then
+    echo "control plane: $(tail -1 "$cp_log") ready in $((SECONDS - cp_start))s"
+else
+    tail -30 "$cp_log"
+    echo "control plane: build FAILED after $((SECONDS - cp_start))s"
+    failed=$((failed + 1))
+fi
+rm -f "$cp_log"
 
 run_suite build
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -128,8 +128,8 @@ DEFECTS = {
                         True, "hostname", "patches/cattle-node-agent.json"),
     "alias-ip": (lambda o: sub(o + "/patches/rancher.json", r'"192\.168\.1\.100"', '"192.168.1.101"'),
                  True, "alias-ip", "patches/rancher.json"),
-    "mixed-helm": (lambda o: sub(o + "/helm.sh", r"helm install \\\n    --name cert-manager \\\n",
-                                 "helm install cert-manager jetstack/cert-manager \\\n"),
+    "mixed-helm": (lambda o: sub(o + "/helm.sh", r"^    --namespace cert-manager \\\n",
+                                 "    --namespace cert-manager \\\n    --create-namespace \\\n"),
                    True, "helm-syntax", "helm.sh"),
     "port-not-listened": (lambda o: sub(o + "/lb-nginx.sh", r"^    -p '443:443' \\\n", "    -p '443:443' \\\n    -p '8443:8443' \\\n"),
                           True, "ports", "lb-nginx.sh"),
@@ -153,8 +153,6 @@ DEFECTS = {
                                 True, "cert-manager", "helm.sh"),
     "restart-split": (lambda o: sub(o + "/lb-nginx.sh", r"--restart=unless-stopped", "--restart =unless-stopped"),
                       True, "ports", "lb-nginx.sh"),
-    "hostname-split-argv": (lambda o: sub(o + "/helm.sh", r"--set 'hostname=rancher\.example\.com'", "--set hostname=rancher.example.com' '"),
-                            True, "argv", "helm.sh"),
     # issue 12: a file that differs from what spec.json renders fails, and
     # nothing in a script or nginx.conf runs or writes outside a sandbox
     "absolute-curl": (curl_line, True, "render", "patch.sh"),
@@ -182,6 +180,20 @@ DEFECTS = {
     "sparse-10g": (sparse, False, "integrity", "big.bin"),
     "long-path": (long_path, False, "integrity", "d0"),
     "manifest-long-line": (long_manifest_line, False, "render", "MANIFEST"),
+    "chart-version-split-argv": (lambda o: sub(o + "/helm.sh", r"--version '2\.4\.18'", "--version 2.4.18' '"),
+                                 True, "argv", "helm.sh"),
+    # Helm 2 has no `lookup`, which every chart from 2.6.0 calls
+    "helm2-chart-above-2-5": (lambda o: sub(o + "/helm.sh", r"--version '2\.4\.18'", "--version '2.6.14'"),
+                              True, "chart-pin", "helm.sh"),
+    "rollout-unbounded": (lambda o: sub(o + "/helm.sh", r' --timeout="\$timeout"', ""),
+                          True, "rollout-timeout", "helm.sh"),
+    # chart 2.5: no cattle agents in the local cluster (spec edited below)
+    "patch-absent-workload": (lambda o: sub(o + "/patch.sh", r"^(patch_workload 'deployment' 'rancher' .*\n)",
+                                            r"\1patch_workload 'daemonset' 'cattle-node-agent' 'patches/cattle-node-agent.json'\n"),
+                              True, "workloads", "patch.sh"),
+    # an IPv6 LB (spec edited below): nginx must listen on [::] too
+    "ipv6-without-listen": (lambda o: sub(o + "/nginx.conf", r"^ *listen \[::\]:443;\n", ""),
+                            True, "ipv6-listen", "nginx.conf"),
 }
 
 # what else must hold for a case: the stdout pattern, or a side effect
@@ -198,6 +210,13 @@ EXTRA = {
     "sparse-10g": r"^FAIL integrity: big\.bin: is 10737418240 bytes, more than the 64 MiB",
     "long-path": r"^FAIL integrity: (d0){60}/(d1){60}/.*/x\.txt: not listed in MANIFEST$",
     "runbook-line": r"^FAIL render: RUNBOOK\.md:\d+: differs from what spec\.json renders: found '## 0\. Tools \(edited\)', expected '## 0\. Tools'$",
+}
+
+# Defects that need another spec: regex substitutions on the spec's text.
+SPEC_EDITS = {
+    "patch-absent-workload": [(r"chartVersion: 2\.4\.18", "chartVersion: 2.5.17"),
+                              (r"helm: v2\.14\.3", "helm: v3.16.2")],
+    "ipv6-without-listen": [(r"address: 192\.168\.1\.100", 'address: "2001:db8::100"')],
 }
 
 # rke2/k3s defects, seeded into testdata/golden/rke2-agents (servers cp-1..3,
@@ -230,6 +249,16 @@ def main():
     rhc, spec, case = sys.argv[1], sys.argv[2], sys.argv[3]
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "out")
+        if case in SPEC_EDITS:
+            with open(spec) as f:
+                text = f.read()
+            for pattern, repl in SPEC_EDITS[case]:
+                text, n = re.subn(pattern, repl, text, flags=re.M)
+                if n == 0:
+                    raise SystemExit("FAIL: spec edit found nothing: %r" % pattern)
+            spec = os.path.join(tmp, "spec.yml")
+            with open(spec, "w") as f:
+                f.write(text)
         subprocess.run([rhc, "build", spec, "-o", out], check=True, capture_output=True)
         if case != "clean":
             mutate, do_rehash, check, path = DEFECTS[case]

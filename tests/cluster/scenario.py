@@ -23,7 +23,8 @@ WRONG_TOKEN = "rhc-wrong-token-Hk3jB9cD1fG6sA0e"
 
 SPEC = """apiVersion: rhc/v1
 name: standin
-tools: {kubectl: v1.29.0, helm: v3.14.0}
+tools: {kubectl: v1.29.0, helm: v3.14.0, rke: v1.6.7}
+kubernetes: {version: v1.29.13-rancher1-1}
 nodes:
   - {name: node-1, address: 10.0.0.11}
   - {name: node-2, address: 10.0.0.12}

@@ -141,7 +141,7 @@ static void test_minimal_spec(void **state)
 		{"kubernetes.etcd.retention", VAL_STR, "24h", 0},
 		{"loadBalancer.name", VAL_STR, "loadbalance", 0},
 		{"loadBalancer.address", VAL_STR, "192.168.1.100", 0},
-		{"loadBalancer.image", VAL_STR, "nginx:1.14", 0},
+		{"loadBalancer.image", VAL_STR, "nginx:1.30.3", 0},
 		{"loadBalancer.container", VAL_STR, "lb-nginx", 0},
 		{"loadBalancer.configPath", VAL_STR, "/etc/nginx-lb/nginx.conf", 0},
 		{"loadBalancer.balance", VAL_STR, "least_conn", 0},
@@ -162,6 +162,9 @@ static void test_minimal_spec(void **state)
 		{"rancher.letsEncrypt.email", VAL_STR, "", 0},
 		{"rancher.letsEncrypt.environment", VAL_STR, "production", 0},
 		{"rancher.bootstrapPasswordEnv", VAL_STR, "", 0},
+		{"rancher.ingressClass", VAL_STR, "", 0},
+		{"rancher.agentTLSMode", VAL_STR, "", 0},
+		{"rancher.rolloutTimeout", VAL_STR, "10m", 0},
 		{"hostAliases.enabled", VAL_BOOL, NULL, 1},
 		{"hostAliases.ip", VAL_STR, "", 0},
 	};
@@ -169,8 +172,8 @@ static void test_minimal_spec(void **state)
 
 	static const long long ports[] = {80, 443};
 	expect_list(val_path(r.spec, "loadBalancer.ports"), NULL, ports, 2);
-	static const char *const workloads[] = {"rancher", "cattle-cluster-agent", "cattle-node-agent"};
-	expect_list(val_path(r.spec, "hostAliases.workloads"), workloads, NULL, 3);
+	/* empty: the workloads of the chart line (lower.c) */
+	expect_list(val_path(r.spec, "hostAliases.workloads"), NULL, NULL, 0);
 
 	const struct val *nodes = val_get(r.spec, "nodes");
 	assert_non_null(nodes);
@@ -228,7 +231,7 @@ static void test_plain_words_stay_strings(void **state)
 				   "  failTimeout: 10s\n"
 				   "rancher:\n"
 				   "  hostname: rancher.example.com\n"
-				   "  chartVersion: 2.3.2\n"
+				   "  chartVersion: 2.4.18\n"
 				   "  letsEncrypt:\n"
 				   "    email: ''\n"
 				   "hostAliases:\n"
@@ -244,7 +247,7 @@ static void test_plain_words_stay_strings(void **state)
 		{"kubernetes.distro", VAL_STR, "rke1", 0},
 		{"loadBalancer.name", VAL_STR, "off", 0},
 		{"loadBalancer.failTimeout", VAL_STR, "10s", 0},
-		{"rancher.chartVersion", VAL_STR, "2.3.2", 0},
+		{"rancher.chartVersion", VAL_STR, "2.4.18", 0},
 		{"rancher.letsEncrypt.email", VAL_STR, "", 0},
 	};
 	expect_values(r.spec, rows, NROWS(rows));
@@ -302,9 +305,11 @@ static void test_unknown_and_duplicate_keys(void **state)
 		    "spec.yml:8:3: error: loadBalancer.prot: unknown key; did you mean 'ports'?\n"
 		    "spec.yml:10:3: error: rancher.hostName: unknown key; did you mean 'hostname'?\n"
 		    "spec.yml:10:3: error: rancher: missing required key 'hostname'\n"),
-		ROW(BASE "name: other\n", "spec.yml:10:1: error: name: duplicate key (first at line 2)\n"),
+		ROW(BASE "name: other\n", "spec.yml:10:1: error: name: duplicate key (first at line 2)\n"
+					 "spec.yml:2:1: note: name: first here\n"),
 		ROW(BASE "tools:\n  os: linux\n  os: darwin\n",
-		    "spec.yml:12:3: error: tools.os: duplicate key (first at line 11)\n"),
+		    "spec.yml:12:3: error: tools.os: duplicate key (first at line 11)\n"
+		    "spec.yml:11:3: note: tools.os: first here\n"),
 	};
 	run_rows(rows, NROWS(rows), false);
 }
@@ -378,6 +383,7 @@ static void test_values_out_of_bounds(void **state)
 		    "spec.yml:7:22: error: loadBalancer.workerConnections: '0100': write integers in decimal "
 		    "without leading zeros\n"
 		    "spec.yml:8:15: error: loadBalancer.ports[1]: duplicate item '80' (also at line 8)\n"
+		    "spec.yml:8:11: note: loadBalancer.ports[0]: first here\n"
 		    "spec.yml:8:19: error: loadBalancer.ports[2]: '70000' is out of range (1 to 65535)\n"
 		    "spec.yml:8:26: error: loadBalancer.ports[3]: '-1' is out of range (1 to 65535)\n"
 		    "spec.yml:8:30: error: loadBalancer.ports[4]: expected an integer, got '1.5'\n"
@@ -400,6 +406,7 @@ static void test_values_out_of_bounds(void **state)
 			 "  - name: b\n    address: 10.0.0.2\n    roles: [etcd, worker, controlplane, etcd]\n"
 			 "loadBalancer: {address: 10.0.0.3}\nrancher: {hostname: rancher.example.com}\n",
 		    "spec.yml:6:27: error: nodes[0].roles[2]: duplicate item 'etcd' (also at line 6)\n"
+		    "spec.yml:6:13: note: nodes[0].roles[0]: first here\n"
 		    "spec.yml:9:12: error: nodes[1].roles: has 4 items; at most 3 are allowed\n"),
 	};
 	run_rows(rows, NROWS(rows), false);
@@ -431,6 +438,16 @@ static void test_missing_values(void **state)
 	run_rows(rows, NROWS(rows), false);
 }
 
+/* The last rke and its newest Kubernetes, with Helm 3. */
+#define CURRENT                                                                                   \
+	"tools: {helm: v3.16.2, rke: v1.8.14, kubectl: v1.32.2}\n"                                  \
+	"kubernetes: {version: v1.32.13-rancher1-3}\n"
+
+/* rke1 and an IPv6 node address (rules.c, check_rke_ipv6) */
+#define RKE_V6                                                                                    \
+	"it joins host and port without brackets (hosts/dialer.go), so SSH and etcd fail; use the "   \
+	"node's IPv4 address (rke dials host names, not IPv6 literals)"
+
 static void test_rules_errors(void **state)
 {
 	(void)state;
@@ -446,11 +463,19 @@ static void test_rules_errors(void **state)
 			 "loadBalancer: {address: 10.0.0.100}\nrancher: {hostname: rancher.example.com}\n",
 		    "spec.yml:4:3: warning: nodes: 6 etcd nodes: an even count tolerates no more failures "
 		    "than 5; use an odd number\n"
+		    "spec.yml:5:14: error: nodes[0].address: rke cannot reach IPv6 address '::1': " RKE_V6 "\n"
 		    "spec.yml:6:11: error: nodes[1].name: name 'a' is already used by nodes[0]\n"
+		    "spec.yml:4:11: note: nodes[0].name: first used here\n"
 		    "spec.yml:7:14: error: nodes[1].address: address '0:0::1' is already used by nodes[0]\n"
+		    "spec.yml:5:14: note: nodes[0].address: first used here\n"
+		    "spec.yml:7:14: error: nodes[1].address: rke cannot reach IPv6 address '0:0::1': " RKE_V6 "\n"
 		    "spec.yml:11:14: error: nodes[3].address: address '10.0.0.1' is already used by nodes[2]\n"
+		    "spec.yml:9:14: note: nodes[2].address: first used here\n"
+		    "spec.yml:13:14: error: nodes[4].address: rke cannot reach IPv6 address '2001:DB8::1': " RKE_V6 "\n"
 		    "spec.yml:15:14: error: nodes[5].address: address '2001:db8:0:0:0:0:0:1' is already "
-		    "used by nodes[4]\n"),
+		    "used by nodes[4]\n"
+		    "spec.yml:13:14: note: nodes[4].address: first used here\n"
+		    "spec.yml:15:14: error: nodes[5].address: rke cannot reach IPv6 address '2001:db8:0:0:0:0:0:1': " RKE_V6 "\n"),
 		/* every role must be somewhere */
 		ROW(HEAD "nodes:\n  - name: a\n    address: 10.0.0.1\n    roles: [etcd, controlplane]\n"
 			 "  - name: b\n    address: 10.0.0.2\n    roles: [controlplane]\n"
@@ -461,32 +486,64 @@ static void test_rules_errors(void **state)
 		    "spec.yml:3:8: error: nodes: no node has the role 'etcd'; at least one must\n"
 		    "spec.yml:3:8: error: nodes: no node has the role 'controlplane'; at least one must\n"),
 		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer: {address: 10.0.0.100}\n"
-			 "rancher:\n  hostname: rancher.example.com\n  tls: letsEncrypt\n",
+			 "rancher:\n  hostname: rancher.example.com\n  tls: letsEncrypt\n"
+			 "hostAliases: {enabled: false}\n",
 		    "spec.yml:7:8: error: rancher.letsEncrypt.email: tls 'letsEncrypt' needs an email address "
 		    "for the ACME account\n"),
 		/* each distro takes its own cni and ingress values and releases */
-		ROW(BASE "kubernetes:\n  distro: k3s\n  ingress: nginx\n  version: v1.36.3+rke2r1\n",
+		ROW(BASE "kubernetes:\n  distro: k3s\n  ingress: nginx\n  version: v1.36.3+rke2r1\n"
+			 "tools: {helm: v3.16.2}\n",
 		    "spec.yml:1:1: warning: tools.kubectl: kubectl v1.15.3 is 21 minor versions from "
 		    "Kubernetes v1.36.3+rke2r1 (kubernetes.version); kubectl supports one minor of skew\n"
 		    "spec.yml:12:12: error: kubernetes.ingress: ingress 'nginx' is not available with "
 		    "distro k3s; it takes default, traefik, none\n"
 		    "spec.yml:13:12: error: kubernetes.version: 'v1.36.3+rke2r1' is not a k3s release; "
 		    "k3s releases look like v1.36.1+k3s1\n"),
-		ROW(BASE "kubernetes:\n  distro: rke2\n  cni: flannel\ntools: {kubectl: v1.36.0}\n",
+		ROW(BASE "kubernetes:\n  distro: rke2\n  cni: flannel\ntools: {kubectl: v1.36.0, helm: v3.16.2}\n",
 		    "spec.yml:12:8: error: kubernetes.cni: cni 'flannel' is not available with distro "
 		    "rke2; it takes default, canal, calico, cilium\n"),
 		ROW(BASE "kubernetes:\n  ingress: none\n",
 		    "spec.yml:11:12: error: kubernetes.ingress: ingress 'none' is not available with "
 		    "distro rke1; it takes default, nginx\n"),
-		ROW(BASE "kubernetes:\n  distro: rke2\n  etcd: {creation: 90m}\ntools: {kubectl: v1.36.0}\n",
+		ROW(BASE "kubernetes:\n  distro: rke2\n  etcd: {creation: 90m}\ntools: {kubectl: v1.36.0, helm: v3.16.2}\n",
 		    "spec.yml:12:20: error: kubernetes.etcd.creation: '90m' must be a whole number of hours "
 		    "that divides 24 (1h, 2h, 3h, 4h, 6h, 8h, 12h or 24h): RKE2 and K3s take a cron "
 		    "schedule\n"),
 		/* no schedule is written without snapshots */
 		ROW(BASE "kubernetes:\n  distro: rke2\n  etcd: {snapshot: false, creation: 90m}\n"
-			 "  version: v1.33.13+rke2r2\ntools: {kubectl: v1.33.0}\nhostAliases: {enabled: false, mode: patch}\n",
+			 "  version: v1.33.13+rke2r2\ntools: {kubectl: v1.33.0, helm: v3.16.2}\nhostAliases: {enabled: false, mode: patch}\n",
 		    "spec.yml:15:37: error: hostAliases.mode: mode 'patch' with enabled: false; enabled: "
 		    "false means off (drop one of them)\n"),
+		/* the version table (versions.c): combinations that cannot work */
+		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer: {address: 10.0.0.100}\n"
+			 "rancher:\n  hostname: rancher.example.com\n  chartVersion: 2.6.14\n",
+		    "spec.yml:1:1: warning: tools.rke: Rancher 2.6 needs Kubernetes 1.17.0 or later (documented "
+		    "for 2.5: github.com/rancher/rancher/releases/tag/v2.5.0, Install/Upgrade Notes); Kubernetes "
+		    "v1.14.6-rancher1-1 (the default of rke v0.2.8) is outside that range\n"
+		    "spec.yml:7:17: error: rancher.chartVersion: Helm v2.14.3 cannot render Rancher chart 2.6.14: "
+		    "its templates call 'lookup' (from chart 2.6.0), which Helm 2 and Helm 3.0 do not have; pin "
+		    "chartVersion 2.5.17 or older, or use Helm 3.1 or later\n"),
+		ROW(BASE CURRENT "certManager: {version: v1.16.1}\n"
+			 "hostAliases: {workloads: [rancher, cattle-node-agent]}\n",
+		    "spec.yml:13:36: error: hostAliases.workloads[1]: cattle-node-agent was removed in Rancher "
+		    "2.12; chart 2.15.0 (line 2.15) has no such workload to patch\n"),
+		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer: {address: 10.0.0.100}\n"
+			 "rancher:\n  hostname: rancher.example.com\n  chartVersion: 2.9.12\n" CURRENT
+			 "certManager: {version: v1.16.1}\n",
+		    "spec.yml:7:17: error: rancher.chartVersion: Rancher chart 2.9.12 declares kubeVersion < "
+		    "1.31.0 (chart/Chart.yaml); Helm refuses it on Kubernetes v1.32.13-rancher1-3 "
+		    "(kubernetes.version)\n"),
+		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer: {address: 10.0.0.100}\n"
+			 "rancher:\n  hostname: rancher.example.com\n  chartVersion: 2.3.2\n",
+		    "spec.yml:7:17: error: rancher.chartVersion: Rancher chart 2.3.2 creates "
+		    "certmanager.k8s.io/v1alpha1 issuers, which cert-manager 0.11 and later do not serve; use "
+		    "chart 2.3.4 or later, or cert-manager v0.10\n"),
+		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer: {address: 10.0.0.100}\n"
+			 "rancher:\n  hostname: rancher.example.com\n  chartVersion: 2.14.4\n" CURRENT
+			 "certManager: {version: v0.15.0}\n",
+		    "spec.yml:10:24: error: certManager.version: Rancher chart 2.14.4 creates only "
+		    "cert-manager.io/v1 issuers (from chart 2.14.0); cert-manager v0.15.0 does not serve them: "
+		    "use v1.0 or later\n"),
 		ROW(BASE "tools: {rke: v0.2.8, kubectl: v1.16.0}\nkubernetes: {version: v1.16.0-rancher1-1}\n",
 		    "spec.yml:11:23: error: kubernetes.version: rke v0.2.8 cannot install Kubernetes "
 		    "'v1.16.0-rancher1-1'; it knows v1.12.10-rancher1-2, v1.13.10-rancher1-2, "
@@ -520,13 +577,23 @@ static void test_rules_warnings(void **state)
 		ROW(BASE "tools: {kubectl: v1.16.0}\nkubernetes: {version: v1.15.3-rancher1-1}\n", ""),
 		ROW(BASE "tools: {kubectl: v1.13.5}\n", ""),
 		/* rke2/k3s: kubectl against the release, or the newest release in the table */
-		ROW(BASE "tools: {kubectl: v1.33.0}\nkubernetes: {distro: rke2}\n",
+		ROW(BASE "tools: {kubectl: v1.33.0, helm: v3.16.2}\nkubernetes: {distro: rke2}\n",
 		    "spec.yml:10:18: warning: tools.kubectl: kubectl v1.33.0 is 3 minor versions from "
 		    "Kubernetes v1.36.3+rke2r1 (the default rke2 release); kubectl supports one minor of skew\n"),
-		ROW(BASE "tools: {kubectl: v1.33.0}\nkubernetes: {distro: k3s, version: v1.34.9+k3s1}\n", ""),
-		ROW(BASE "tools: {kubectl: v1.36.0}\nkubernetes: {distro: k3s}\nhostAliases: {enabled: false, mode: off}\n", ""),
+		ROW(BASE "tools: {kubectl: v1.33.0, helm: v3.16.2}\nkubernetes: {distro: k3s, version: v1.34.9+k3s1}\n", ""),
+		ROW(BASE "tools: {kubectl: v1.36.0, helm: v3.16.2}\nkubernetes: {distro: k3s}\nhostAliases: {enabled: false, mode: off}\n", ""),
+		/* Let's Encrypt needs public DNS; chart 2.4 has no agentTLSMode */
+		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer: {address: 10.0.0.100}\n"
+			 "tools: {helm: v3.16.2}\nrancher:\n  hostname: rancher.example.com\n  tls: letsEncrypt\n"
+			 "  letsEncrypt: {email: ops@example.com}\n  agentTLSMode: strict\n",
+		    "spec.yml:8:8: warning: rancher.tls: Let's Encrypt validates rancher.example.com over "
+		    "HTTP-01 through public DNS, but hostAliases says no DNS resolves it; the certificate will "
+		    "not be issued unless it does\n"
+		    "spec.yml:10:17: warning: rancher.agentTLSMode: Rancher chart 2.4.18 has no agentTLSMode "
+		    "value (from 2.8.6); the setting is not passed\n"),
 		/* an unknown rke cannot judge the version it is given */
-		ROW(BASE "tools: {rke: v1.5.3, kubectl: v1.27.0}\nkubernetes: {version: v1.27.8-rancher2-1}\n",
+		ROW(BASE "tools: {rke: v1.5.3, kubectl: v1.27.0, helm: v3.16.2}\n"
+			 "kubernetes: {version: v1.27.8-rancher2-1}\n",
 		    "spec.yml:10:14: warning: tools.rke: rke v1.5.3 is not in rhc's table; its Kubernetes "
 		    "versions cannot be checked\n"),
 	};

@@ -365,14 +365,18 @@ static void test_duplicate_keys(void **state)
 			    " \"a\": 3, \"a\": 4, \"A\": 5}"),
 			  &diags, &errors));
 	assert_string_equal(diags, "t.json:2:16: error: duplicate key 'x' (first at line 2)\n"
+				   "t.json:2:8: note: first here\n"
 				   "t.json:3:2: error: duplicate key 'a' (first at line 1)\n"
-				   "t.json:3:10: error: duplicate key 'a' (first at line 1)\n");
+				   "t.json:1:2: note: first here\n"
+				   "t.json:3:10: error: duplicate key 'a' (first at line 1)\n"
+				   "t.json:1:2: note: first here\n");
 	assert_int_equal(errors, 3);
 	free(diags);
 
 	/* keys compare unescaped; the message shows control characters escaped */
 	assert_null(parse(&a, S("{\"a\\nb\": 1,\n\"a\\u000ab\": 2}"), &diags, &errors));
-	assert_string_equal(diags, "t.json:2:1: error: duplicate key 'a\\u000ab' (first at line 1)\n");
+	assert_string_equal(diags, "t.json:2:1: error: duplicate key 'a\\u000ab' (first at line 1)\n"
+				   "t.json:1:2: note: first here\n");
 	free(diags);
 
 	/* a long key is cut in the message, never inside a character */
@@ -381,12 +385,14 @@ static void test_duplicate_keys(void **state)
 			    "\"012345678901234567890123456789012345678\xc3\xa9!\": 2}"),
 			  &diags, &errors));
 	assert_string_equal(diags, "t.json:2:1: error: duplicate key "
-				   "'012345678901234567890123456789012345678...' (first at line 1)\n");
+				   "'012345678901234567890123456789012345678...' (first at line 1)\n"
+				   "t.json:1:2: note: first here\n");
 	free(diags);
 
 	/* a duplicate and then a syntax error: both reported */
 	assert_null(parse(&a, S("{\"a\": 1, \"a\": 2,}"), &diags, &errors));
 	assert_string_equal(diags, "t.json:1:10: error: duplicate key 'a' (first at line 1)\n"
+				   "t.json:1:2: note: first here\n"
 				   "t.json:1:16: error: trailing comma before '}'\n");
 	assert_int_equal(errors, 2);
 	free(diags);
@@ -433,7 +439,9 @@ static void test_many_keys(void **state)
 	s = many_keys(100000, ",\"k5\": 0, \"k99998\": 0, \"k100000\": 0\n", &len);
 	assert_null(parse(&a, s, len, &diags, &errors));
 	assert_string_equal(diags, "t.json:100001:2: error: duplicate key 'k5' (first at line 6)\n"
-				   "t.json:100001:11: error: duplicate key 'k99998' (first at line 99999)\n");
+				   "t.json:6:2: note: first here\n"
+				   "t.json:100001:11: error: duplicate key 'k99998' (first at line 99999)\n"
+				   "t.json:99999:2: note: first here\n");
 	free(diags);
 	free(s);
 

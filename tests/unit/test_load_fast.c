@@ -293,7 +293,7 @@ static void type_item(void *ctx, const void *state, struct node *seq, const char
 	struct typer *t = ctx;
 	(void)state;
 	t->calls++;
-	diags_error(t->d, (struct loc){"t.yml", item->line, item->col}, key, "item %zu is bad", index);
+	diags_error(t->d, (struct loc){"t.yml", item->line, item->col, 0}, key, "item %zu is bad", index);
 	seq->typed_errors++;
 }
 
@@ -312,7 +312,7 @@ static void test_fallback_after_stream(void **state)
 	struct arena a = {0};
 	struct diags d = {0};
 	/* a diagnostic from before the load stays */
-	diags_warning(&d, (struct loc){"t.yml", 0, 0}, NULL, "before");
+	diags_warning(&d, (struct loc){"t.yml", 0, 0, 0}, NULL, "before");
 	struct typer t = {.d = &d};
 	struct load_stream stream = {.want = want_nodes, .item = type_item, .ctx = &t};
 	const struct node *root = load_yaml_stream(&a, "t.yml", S(yaml), &d, &stream);
@@ -346,10 +346,10 @@ static void test_rollback_dropped(void **state)
 	(void)state;
 	struct diags d = {0};
 	for (int i = 0; i < DIAGS_MAX_KEPT - 1; i++)
-		diags_warning(&d, (struct loc){"t.yml", 1, 1}, NULL, "w%d", i);
+		diags_warning(&d, (struct loc){"t.yml", 1, 1, 0}, NULL, "w%d", i);
 	struct diags_mark m = diags_mark(&d);
 	for (int i = 0; i < 5; i++)
-		diags_error(&d, (struct loc){"t.yml", 1, 1}, NULL, "e%d", i);
+		diags_error(&d, (struct loc){"t.yml", 1, 1, 0}, NULL, "e%d", i);
 	assert_int_equal(d.count, DIAGS_MAX_KEPT);
 	assert_int_equal(d.dropped, 4);
 	diags_rollback(&d, m);
@@ -357,7 +357,7 @@ static void test_rollback_dropped(void **state)
 	assert_int_equal(d.errors, 0);
 	assert_int_equal(d.warnings, DIAGS_MAX_KEPT - 1);
 	assert_int_equal(d.dropped, 0);
-	diags_error(&d, (struct loc){"t.yml", 1, 1}, NULL, "after");
+	diags_error(&d, (struct loc){"t.yml", 1, 1, 0}, NULL, "after");
 	assert_string_equal(d.items[d.count - 1].message, "after");
 	diags_free(&d);
 }

@@ -11,6 +11,11 @@
 
 #include "versions.h"
 
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
 static struct semver parse(const char *s)
 {
 	struct semver v;
@@ -84,22 +89,26 @@ static void test_helm(void **state)
 		const char *v;
 		bool known;
 		long major, from_minor;
-		bool tiller, create_namespace;
+		bool tiller, create_namespace, lookup, refuses_v2;
+		const char *kube_below;
 	} rows[] = {
-		{"v2.0.0", true, 2, 0, true, false},
-		{"v2.14.3", true, 2, 0, true, false},
-		{"v2.17.0", true, 2, 0, true, false},
-		{"v3.0.0", true, 3, 0, false, false},
-		{"v3.0.0-beta.3", true, 3, 0, false, false},
-		{"v3.1.3", true, 3, 0, false, false},
-		{"v3.2.0", true, 3, 2, false, true},
-		{"v3.2.4", true, 3, 2, false, true},
-		{"v3.16.2", true, 3, 2, false, true},
-		{"v4.0.0", true, 4, 0, false, true},
-		{"v4.1.0", true, 4, 0, false, true},
-		{"v0.9.0", false, 0, 0, false, false},
-		{"v1.2.0", false, 0, 0, false, false},
-		{"v5.0.0", false, 0, 0, false, false},
+		{"v2.0.0", true, 2, 0, true, false, false, false, "v1.22.0"},
+		{"v2.14.3", true, 2, 0, true, false, false, false, "v1.22.0"},
+		{"v2.15.0", true, 2, 15, true, false, false, true, "v1.22.0"},
+		{"v2.17.0", true, 2, 15, true, false, false, true, "v1.22.0"},
+		{"v3.0.0", true, 3, 0, false, false, false, false, NULL},
+		{"v3.0.0-beta.3", true, 3, 0, false, false, false, false, NULL},
+		{"v3.0.3", true, 3, 0, false, false, false, false, NULL},
+		{"v3.1.0", true, 3, 1, false, false, true, false, NULL},
+		{"v3.1.3", true, 3, 1, false, false, true, false, NULL},
+		{"v3.2.0", true, 3, 2, false, true, true, false, NULL},
+		{"v3.2.4", true, 3, 2, false, true, true, false, NULL},
+		{"v3.16.2", true, 3, 2, false, true, true, false, NULL},
+		{"v4.0.0", true, 4, 0, false, true, true, false, NULL},
+		{"v4.1.0", true, 4, 0, false, true, true, false, NULL},
+		{"v0.9.0", false, 0, 0, false, false, false, false, NULL},
+		{"v1.2.0", false, 0, 0, false, false, false, false, NULL},
+		{"v5.0.0", false, 0, 0, false, false, false, false, NULL},
 	};
 	for (size_t i = 0; i < NROWS(rows); i++) {
 		struct semver v = parse(rows[i].v);
@@ -112,9 +121,200 @@ static void test_helm(void **state)
 		if (!p)
 			fail_msg("helm %s has no row", rows[i].v);
 		if (p->major != rows[i].major || p->from_minor != rows[i].from_minor ||
-		    p->tiller != rows[i].tiller || p->create_namespace != rows[i].create_namespace)
-			fail_msg("helm %s: row %ld.%ld tiller=%d create_namespace=%d", rows[i].v, p->major,
-				 p->from_minor, p->tiller, p->create_namespace);
+		    p->tiller != rows[i].tiller || p->create_namespace != rows[i].create_namespace ||
+		    p->lookup != rows[i].lookup || p->refuses_api_v2 != rows[i].refuses_v2 ||
+		    !same(p->kube_below, rows[i].kube_below))
+			fail_msg("helm %s: row %ld.%ld tiller=%d create_namespace=%d lookup=%d", rows[i].v,
+				 p->major, p->from_minor, p->tiller, p->create_namespace, p->lookup);
+		/* tiller from the registry the Helm FAQ names, never gcr.io */
+		assert_true(p->tiller ? same(p->tiller_image, "ghcr.io/helm/tiller") : !p->tiller_image);
+	}
+}
+
+static void test_chart_version_parse(void **state)
+{
+	(void)state;
+	struct semver v;
+	assert_true(chart_version_parse("2.4.18", &v));
+	assert_true(v.major == 2 && v.minor == 4 && v.patch == 18);
+	assert_true(chart_version_parse("v2.15.0", &v));
+	assert_true(v.major == 2 && v.minor == 15 && v.patch == 0);
+	assert_true(chart_version_parse("2.9.0-rc1", &v));
+	static const char *const bad[] = {"", "2.4", "vv2.4.18", "2.4.18 ", "x2.4.18"};
+	for (size_t i = 0; i < NROWS(bad); i++)
+		if (chart_version_parse(bad[i], &v))
+			fail_msg("'%s' parsed", bad[i]);
+}
+
+/* Every Rancher line 2.3 -> 2.15, as versions.c's sources give it. */
+static void test_rancher_lines(void **state)
+{
+	(void)state;
+	static const struct {
+		long minor;
+		const char *newest, *kube_min, *helm_min;
+		bool local_agents, node_agent, strict;
+	} rows[] = {
+		{3, "2.3.11", NULL, NULL, true, true, false},
+		{4, "2.4.18", NULL, NULL, true, true, false},
+		{5, "2.5.17", "v1.17.0", "v3.2.0", false, true, false},
+		{6, "2.6.14", NULL, "v3.2.0", false, true, false},
+		{7, "2.7.18", NULL, "v3.2.0", false, true, false},
+		{8, "2.8.15", NULL, "v3.2.0", false, true, false},
+		{9, "2.9.12", NULL, "v3.2.0", false, true, true},
+		{10, "2.10.12", NULL, "v3.2.0", false, true, true},
+		{11, "2.11.16", NULL, "v3.2.0", false, true, true},
+		{12, "2.12.12", "v1.31.0", "v3.2.0", false, false, true},
+		{13, "2.13.8", NULL, "v3.2.0", false, false, true},
+		{14, "2.14.4", NULL, "v3.2.0", false, false, true},
+		{15, "2.15.0", NULL, "v3.2.0", false, false, true},
+	};
+	size_t n;
+	const struct rancher_line *lines = rancher_lines(&n);
+	assert_int_equal(n, NROWS(rows));
+	for (size_t i = 0; i < NROWS(rows); i++) {
+		const struct rancher_line *l = &lines[i];
+		struct semver v;
+		assert_true(chart_version_parse(rows[i].newest, &v));
+		assert_ptr_equal(rancher_line_for(&v), l);
+		if (l->minor != rows[i].minor || !same(l->newest, rows[i].newest) ||
+		    !same(l->kube_min, rows[i].kube_min) || !same(l->helm_min, rows[i].helm_min) ||
+		    l->local_agents != rows[i].local_agents || l->node_agent != rows[i].node_agent ||
+		    l->strict_agent_tls != rows[i].strict)
+			fail_msg("line 2.%ld differs", rows[i].minor);
+		/* a documented value names its source */
+		assert_true(!l->kube_min || l->kube_min_source);
+		assert_true(!l->helm_min || l->helm_min_source);
+	}
+	/* the documented minimum carries forward: 2.4 none, 2.6 2.5's, 2.13 2.12's */
+	assert_null(rancher_kube_min(&lines[1]));
+	assert_ptr_equal(rancher_kube_min(&lines[3]), &lines[2]);
+	assert_ptr_equal(rancher_kube_min(&lines[10]), &lines[9]);
+	struct semver outside = {2, 2, 0}, newer = {2, 16, 0}, three = {3, 0, 0};
+	assert_null(rancher_line_for(&outside));
+	assert_null(rancher_line_for(&newer));
+	assert_null(rancher_line_for(&three));
+}
+
+/* Each chart fact at the tags on either side of where it changed. */
+static void test_chart_facts(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *chart;
+		enum chart_fact fact;
+		bool has;
+	} rows[] = {
+		{"2.5.17", CHART_LOOKUP, false},    {"2.6.0", CHART_LOOKUP, true},
+		{"2.3.0", CHART_LOOKUP, false},	    {"2.15.0", CHART_LOOKUP, true},
+		{"2.6.10", CHART_API_V2, false},    {"2.6.11", CHART_API_V2, true},
+		{"2.7.1", CHART_API_V2, false},	    {"2.7.2", CHART_API_V2, true},
+		{"2.8.0", CHART_API_V2, true},	    {"2.5.17", CHART_API_V2, false},
+		{"2.5.4", CHART_INGRESS_V1, false}, {"2.5.5", CHART_INGRESS_V1, true},
+		{"2.4.18", CHART_INGRESS_V1, false}, {"2.6.0", CHART_INGRESS_V1, true},
+		{"2.3.3", CHART_CM_IO, false},	    {"2.3.4", CHART_CM_IO, true},
+		{"2.4.0", CHART_CM_IO, true},	    {"2.13.8", CHART_CM_V1_ONLY, false},
+		{"2.14.0", CHART_CM_V1_ONLY, true}, {"2.4.2", CHART_LE_INGRESS_CLASS, false},
+		{"2.4.3", CHART_LE_INGRESS_CLASS, true}, {"2.5.0", CHART_LE_INGRESS_CLASS, true},
+		{"2.6.6", CHART_INGRESS_CLASS_NAME, false}, {"2.6.7", CHART_INGRESS_CLASS_NAME, true},
+		{"2.5.17", CHART_BOOTSTRAP_PASSWORD, false}, {"2.6.0", CHART_BOOTSTRAP_PASSWORD, true},
+		{"2.8.5", CHART_AGENT_TLS_MODE, false}, {"2.8.6", CHART_AGENT_TLS_MODE, true},
+		{"2.9.0", CHART_AGENT_TLS_MODE, true}, {"2.12.2", CHART_IMAGE_VALUES, false},
+		{"2.12.3", CHART_IMAGE_VALUES, true}, {"2.13.0", CHART_IMAGE_VALUES, true},
+		{"2.13.8", CHART_NETWORK_EXPOSURE, false}, {"2.14.0", CHART_NETWORK_EXPOSURE, true},
+	};
+	for (size_t i = 0; i < NROWS(rows); i++) {
+		struct semver v;
+		assert_true(chart_version_parse(rows[i].chart, &v));
+		if (rancher_chart_has(&v, rows[i].fact) != rows[i].has)
+			fail_msg("chart %s fact %d: expected %d", rows[i].chart, rows[i].fact, rows[i].has);
+	}
+	struct semver v = {2, 7, 0};
+	assert_string_equal(rancher_chart_fact_since(&v, CHART_API_V2), "2.7.2");
+	v = (struct semver){2, 6, 0};
+	assert_string_equal(rancher_chart_fact_since(&v, CHART_API_V2), "2.6.11");
+	v = (struct semver){2, 3, 0};
+	assert_string_equal(rancher_chart_fact_since(&v, CHART_LOOKUP), "2.6.0");
+}
+
+/* chart/Chart.yaml kubeVersion at the tags in the table, and between them. */
+static void test_kube_bounds(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *chart, *below;
+		bool certain;
+	} rows[] = {
+		{"2.3.0", NULL, true},	       {"2.3.5", NULL, true},	      {"2.4.12", NULL, false},
+		{"2.4.13", "v1.20.0", true},   {"2.4.18", "v1.20.0", true},   {"2.4.20", "v1.20.0", true},
+		{"2.5.5", "v1.20.0", true},    {"2.5.6", NULL, true},	      {"2.5.17", NULL, true},
+		{"2.6.0", "v1.22.0", true},    {"2.6.5", "v1.22.0", false},   {"2.6.14", "v1.25.0", true},
+		{"2.7.18", "v1.28.0", true},   {"2.8.3", "v1.29.0", true},    {"2.8.1", "v1.28.0", false},
+		{"2.9.5", "v1.31.0", true},    {"2.10.12", "v1.32.0", true},  {"2.11.3", "v1.33.0", true},
+		{"2.12.0", "v1.34.0", true},   {"2.13.8", "v1.35.0", true},   {"2.14.4", "v1.36.0", true},
+		{"2.15.0", "v1.37.0", true},   {"2.16.0", NULL, false},	      {"2.2.0", NULL, false},
+	};
+	for (size_t i = 0; i < NROWS(rows); i++) {
+		struct semver v;
+		const char *below;
+		bool certain;
+		assert_true(chart_version_parse(rows[i].chart, &v));
+		rancher_chart_kube_below(&v, &below, &certain);
+		if (!same(below, rows[i].below) || certain != rows[i].certain)
+			fail_msg("chart %s: below %s certain %d", rows[i].chart, below ? below : "none", certain);
+	}
+}
+
+static void test_workloads(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *kind;
+		long line;
+		bool exists, local;
+	} rows[] = {
+		{"rancher", "deployment", 3, true, true},
+		{"rancher", "deployment", 15, true, true},
+		{"cattle-cluster-agent", "deployment", 4, true, true},
+		{"cattle-cluster-agent", "deployment", 5, true, false},
+		{"cattle-cluster-agent", "deployment", 15, true, false},
+		{"cattle-node-agent", "daemonset", 4, true, true},
+		{"cattle-node-agent", "daemonset", 5, true, false},
+		{"cattle-node-agent", "daemonset", 11, true, false},
+		{"cattle-node-agent", "daemonset", 12, false, false},
+	};
+	for (size_t i = 0; i < NROWS(rows); i++) {
+		const struct rancher_workload *w = rancher_workload(rows[i].name);
+		assert_non_null(w);
+		assert_string_equal(w->kind, rows[i].kind);
+		if (rancher_workload_exists(w, rows[i].line) != rows[i].exists ||
+		    (rancher_workload_exists(w, rows[i].line) && rancher_workload_in_local(w, rows[i].line)) !=
+			    rows[i].local)
+			fail_msg("%s in 2.%ld", rows[i].name, rows[i].line);
+	}
+	size_t n;
+	rancher_workloads(&n);
+	assert_int_equal(n, 3);
+	assert_null(rancher_workload("fleet-agent"));
+}
+
+static void test_cert_manager_chart(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *v, *kube_min;
+		bool api_v2;
+	} rows[] = {
+		{"v0.11.0", NULL, false},     {"v1.8.2", NULL, false},	     {"v1.9.0", "v1.19.0", false},
+		{"v1.10.2", "v1.20.0", false}, {"v1.11.5", "v1.21.0", false}, {"v1.12.0", "v1.22.0", false},
+		{"v1.14.7", "v1.22.0", false}, {"v1.15.0", "v1.22.0", true},  {"v1.21.1", "v1.22.0", true},
+	};
+	for (size_t i = 0; i < NROWS(rows); i++) {
+		struct semver v = parse(rows[i].v);
+		const struct cert_manager_chart *c = cert_manager_chart_for(&v);
+		assert_non_null(c);
+		if (!same(c->kube_min, rows[i].kube_min) || c->api_v2 != rows[i].api_v2)
+			fail_msg("cert-manager %s", rows[i].v);
 	}
 }
 
@@ -195,10 +395,56 @@ static void test_rke(void **state)
 		if (rke_knows(r, unknown[i]))
 			fail_msg("rke v0.2.8 knows '%s'", unknown[i]);
 	static const char *const releases[] = {"v0.2.9", "v0.2.7", "0.2.8", "v0.2.8-rc1", "v0.2.8 ",
-					       "v1.5.3", ""};
+					       "v1.5.3", "v1.8.15", ""};
 	for (size_t i = 0; i < NROWS(releases); i++)
 		if (rke_release_for(releases[i]))
 			fail_msg("rke '%s' has a row", releases[i]);
+}
+
+/* Every rke row: its default is among the versions it offers, which are
+ * oldest first; the last row is the last rke, v1.8.14. */
+static void test_rke_rows(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *rke, *dflt, *newest;
+	} rows[] = {
+		{"v0.2.8", "v1.14.6-rancher1-1", "v1.15.3-rancher1-1"},
+		{"v0.2.11", "v1.15.12-rancher1-1", "v1.15.12-rancher1-1"},
+		{"v0.3.2", "v1.15.5-rancher1-2", "v1.16.2-rancher1-1"},
+		{"v1.0.16", "v1.17.17-rancher1-1", "v1.17.17-rancher1-1"},
+		{"v1.1.19", "v1.18.20-rancher1-1", "v1.18.20-rancher1-1"},
+		{"v1.2.23", "v1.20.15-rancher2-1", "v1.20.15-rancher2-1"},
+		{"v1.3.24", "v1.24.17-rancher1-1", "v1.24.17-rancher1-1"},
+		{"v1.4.22", "v1.27.16-rancher1-1", "v1.27.16-rancher1-1"},
+		{"v1.5.14", "v1.28.14-rancher1-1", "v1.28.14-rancher1-1"},
+		{"v1.6.7", "v1.30.9-rancher1-1", "v1.30.9-rancher1-1"},
+		{"v1.7.3", "v1.31.5-rancher1-1", "v1.31.5-rancher1-1"},
+		{"v1.8.4", "v1.32.5-rancher1-1", "v1.32.5-rancher1-1"},
+		{"v1.8.10", "v1.32.11-rancher1-1", "v1.32.11-rancher1-1"},
+		{"v1.8.13", "v1.32.13-rancher1-2", "v1.32.13-rancher1-2"},
+		{"v1.8.14", "v1.32.13-rancher1-3", "v1.32.13-rancher1-3"},
+	};
+	size_t n;
+	const struct rke_release *all = rke_releases_all(&n);
+	assert_int_equal(n, NROWS(rows));
+	for (size_t i = 0; i < NROWS(rows); i++) {
+		const struct rke_release *r = rke_release_for(rows[i].rke);
+		assert_ptr_equal(r, &all[i]);
+		assert_string_equal(r->default_kubernetes, rows[i].dflt);
+		assert_true(rke_knows(r, r->default_kubernetes));
+		const char *last = NULL;
+		for (const char *const *k = r->kubernetes; *k; k++) {
+			struct semver a, b;
+			assert_true(semver_parse(*k, &b));
+			if (last) {
+				assert_true(semver_parse(last, &a));
+				assert_true(semver_cmp(&a, &b) < 0);
+			}
+			last = *k;
+		}
+		assert_string_equal(last, rows[i].newest);
+	}
 }
 
 static void test_tool_urls(void **state)
@@ -211,12 +457,16 @@ static void test_tool_urls(void **state)
 		{"linux", "amd64", "v1.16.0", "v0.2.8", "v2.14.3",
 		 {"https://dl.k8s.io/release/v1.16.0/bin/linux/amd64/kubectl",
 		  "https://github.com/rancher/rke/releases/download/v0.2.8/rke_linux-amd64",
-		  "rke_linux-amd64", "https://get.helm.sh/helm-v2.14.3-linux-amd64.tar.gz",
+		  "rke_linux-amd64",
+		  "https://github.com/rancher/rke/releases/download/v0.2.8/sha256sum.txt",
+		  "https://get.helm.sh/helm-v2.14.3-linux-amd64.tar.gz",
 		  "helm-v2.14.3-linux-amd64.tar.gz", "linux-amd64/helm"}},
 		{"darwin", "arm64", "v1.28.2", "v1.5.3", "v3.13.1",
 		 {"https://dl.k8s.io/release/v1.28.2/bin/darwin/arm64/kubectl",
 		  "https://github.com/rancher/rke/releases/download/v1.5.3/rke_darwin-arm64",
-		  "rke_darwin-arm64", "https://get.helm.sh/helm-v3.13.1-darwin-arm64.tar.gz",
+		  "rke_darwin-arm64",
+		  "https://github.com/rancher/rke/releases/download/v1.5.3/sha256sum.txt",
+		  "https://get.helm.sh/helm-v3.13.1-darwin-arm64.tar.gz",
 		  "helm-v3.13.1-darwin-arm64.tar.gz", "darwin-arm64/helm"}},
 	};
 	for (size_t i = 0; i < NROWS(rows); i++) {
@@ -226,6 +476,7 @@ static void test_tool_urls(void **state)
 		assert_string_equal(u.kubectl, rows[i].want.kubectl);
 		assert_string_equal(u.rke, rows[i].want.rke);
 		assert_string_equal(u.rke_file, rows[i].want.rke_file);
+		assert_string_equal(u.rke_sums, rows[i].want.rke_sums);
 		assert_string_equal(u.helm, rows[i].want.helm);
 		assert_string_equal(u.helm_tarball, rows[i].want.helm_tarball);
 		assert_string_equal(u.helm_member, rows[i].want.helm_member);
@@ -346,6 +597,13 @@ int main(void)
 		cmocka_unit_test(test_cert_manager),
 		cmocka_unit_test(test_cert_manager_url_truncates),
 		cmocka_unit_test(test_rke),
+		cmocka_unit_test(test_rke_rows),
+		cmocka_unit_test(test_chart_version_parse),
+		cmocka_unit_test(test_rancher_lines),
+		cmocka_unit_test(test_chart_facts),
+		cmocka_unit_test(test_kube_bounds),
+		cmocka_unit_test(test_workloads),
+		cmocka_unit_test(test_cert_manager_chart),
 		cmocka_unit_test(test_tool_urls),
 		cmocka_unit_test(test_distro_releases),
 		cmocka_unit_test(test_default_ingress),

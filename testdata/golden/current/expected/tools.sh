@@ -31,6 +31,21 @@ verify() {
     fi
 }
 
+# verify_listed FILE SUMS: FILE's line of a release's sha256sum.txt ("SUM NAME",
+# NAME possibly with a directory) must match.
+verify_listed() {
+    local want
+    want="$(awk -v f="$1" '{ n = $NF; sub(/^.*\//, "", n); sub(/^\*/, "", n) } n == f { print $1; exit }' "$2")"
+    if [ -z "$want" ]; then
+        echo "$1 is not listed in $2" >&2
+        exit 1
+    fi
+    if [ "$(sha256_of "$1")" != "$want" ]; then
+        echo "checksum mismatch for $1" >&2
+        exit 1
+    fi
+}
+
 # expect_version WANT COMMAND...: the tool runs here and is the version asked for.
 expect_version() {
     local want="$1" out
@@ -50,18 +65,20 @@ link() {
     fi
 }
 
-# kubectl v1.15.3
-fetch 'https://dl.k8s.io/release/v1.15.3/bin/linux/arm64/kubectl' kubectl
-fetch 'https://dl.k8s.io/release/v1.15.3/bin/linux/arm64/kubectl'.sha256 kubectl.sha256
+# kubectl v1.32.2
+fetch 'https://dl.k8s.io/release/v1.32.2/bin/linux/arm64/kubectl' kubectl
+fetch 'https://dl.k8s.io/release/v1.32.2/bin/linux/arm64/kubectl'.sha256 kubectl.sha256
 verify kubectl kubectl.sha256
 chmod 0755 kubectl
-expect_version 'v1.15.3' ./kubectl version --client
+expect_version 'v1.32.2' ./kubectl version --client
 link kubectl kubectl
 
-# rke v0.2.8
-fetch 'https://github.com/rancher/rke/releases/download/v0.2.8/rke_linux-arm64' 'rke_linux-arm64'
+# rke v1.8.14
+fetch 'https://github.com/rancher/rke/releases/download/v1.8.14/rke_linux-arm64' 'rke_linux-arm64'
+fetch 'https://github.com/rancher/rke/releases/download/v1.8.14/sha256sum.txt' rke-sha256sum.txt
+verify_listed 'rke_linux-arm64' rke-sha256sum.txt
 chmod 0755 'rke_linux-arm64'
-expect_version 'v0.2.8' ./'rke_linux-arm64' --version
+expect_version 'v1.8.14' ./'rke_linux-arm64' --version
 link 'rke_linux-arm64' rke
 
 # helm v3.16.2

@@ -31,6 +31,21 @@ verify() {
     fi
 }
 
+# verify_listed FILE SUMS: FILE's line of a release's sha256sum.txt ("SUM NAME",
+# NAME possibly with a directory) must match.
+verify_listed() {
+    local want
+    want="$(awk -v f="$1" '{ n = $NF; sub(/^.*\//, "", n); sub(/^\*/, "", n) } n == f { print $1; exit }' "$2")"
+    if [ -z "$want" ]; then
+        echo "$1 is not listed in $2" >&2
+        exit 1
+    fi
+    if [ "$(sha256_of "$1")" != "$want" ]; then
+        echo "checksum mismatch for $1" >&2
+        exit 1
+    fi
+}
+
 # expect_version WANT COMMAND...: the tool runs here and is the version asked for.
 expect_version() {
     local want="$1" out
@@ -60,6 +75,8 @@ link kubectl kubectl
 
 # rke v0.2.8
 fetch 'https://github.com/rancher/rke/releases/download/v0.2.8/rke_linux-amd64' 'rke_linux-amd64'
+fetch 'https://github.com/rancher/rke/releases/download/v0.2.8/sha256sum.txt' rke-sha256sum.txt
+verify_listed 'rke_linux-amd64' rke-sha256sum.txt
 chmod 0755 'rke_linux-amd64'
 expect_version 'v0.2.8' ./'rke_linux-amd64' --version
 link 'rke_linux-amd64' rke

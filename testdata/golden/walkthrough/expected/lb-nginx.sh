@@ -8,11 +8,18 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 conf='/etc/nginx-lb/nginx.conf'
 container='lb-nginx'
 image='nginx:1.14'
+# The candidate sits beside the live config (same file system, so the move
+# is atomic) and replaces it only once nginx in the image has accepted it:
+# a config that fails the test never reaches the container's next restart.
+candidate="$conf.rhc-new"
 
-install -D -m 0644 "$here/nginx.conf" "$conf"
-
-# Test the configuration with the image that will run it before replacing anything.
-docker run --rm -v "$conf:/etc/nginx/nginx.conf:ro" "$image" nginx -t
+install -D -m 0644 "$here/nginx.conf" "$candidate"
+if ! docker run --rm -v "$candidate:/etc/nginx/nginx.conf:ro" "$image" nginx -t; then
+    rm -f "$candidate"
+    echo "nginx -t refused the new config; $conf is unchanged" >&2
+    exit 1
+fi
+mv -f "$candidate" "$conf"
 
 if docker container inspect "$container" >/dev/null 2>&1; then
     docker rm -f "$container"
