@@ -19,7 +19,8 @@ static const char usage_text[] =
 	"usage: rhc build SPEC -o DIR [--force] [--check]\n"
 	"       rhc check SPEC [--format text|json]\n"
 	"       rhc verify [DIR] [--require-tools] [--format text|json|junit] [--lb]\n"
-	"                  [--cluster [--kubeconfig F] [--context C] [--wait DURATION] [--allow-exec]]\n"
+	"                  [--cluster [--kubeconfig F] [--context C] [--wait DURATION] [--allow-exec]\n"
+	"                  [--rehearsal]]\n"
 	"       rhc schema\n"
 	"       rhc explain PATH\n"
 	"       rhc init [--distro rke1|rke2|k3s] [-o FILE]\n"
@@ -41,7 +42,8 @@ static const struct {
 	{"check", "rhc check SPEC [--format text|json]\n"
 		  "  Validates SPEC and prints every diagnostic as FILE:LINE:COL: error: PATH: MESSAGE.\n"},
 	{"verify", "rhc verify [DIR] [--require-tools] [--format text|json|junit] [--lb]\n"
-		   "           [--cluster [--kubeconfig F] [--context C] [--wait DURATION] [--allow-exec]]\n"
+		   "           [--cluster [--kubeconfig F] [--context C] [--wait DURATION] [--allow-exec]\n"
+		   "            [--rehearsal]]\n"
 		   "  Proves a built DIR (default out/) right, reading only what is in it: MANIFEST\n"
 		   "  integrity, each artefact parsed, the artefacts consistent with each other and\n"
 		   "  with spec.json, then the real tools (nginx -t, kubectl patch --local,\n"
@@ -53,7 +55,10 @@ static const struct {
 		   "  rhc, and checks balancing and failover.\n"
 		   "  --cluster: also asks the Kubernetes API (kubeconfig: --kubeconfig, $KUBECONFIG\n"
 		   "  or ~/.kube/config; --context) whether the install is what spec.json says;\n"
-		   "  --wait DURATION polls until ready; --allow-exec runs exec credential plugins.\n"},
+		   "  --wait DURATION polls until ready; --allow-exec runs exec credential plugins;\n"
+		   "  --rehearsal: the cluster is a rehearsal (rehearsal/run.sh), not behind the\n"
+		   "  spec's load balancer and running no Rancher process: what only Rancher\n"
+		   "  itself does (/ping, its agents) is a SKIP with that reason.\n"},
 	{"schema", "rhc schema\n  Prints the spec's JSON Schema (draft 2020-12), for editors.\n"},
 	{"explain", "rhc explain PATH\n"
 		    "  What the schema says about one field of the spec: type, default, allowed\n"
@@ -322,6 +327,8 @@ static int cmd_verify(int argc, char **argv)
 			opt.allow_exec = true;
 		} else if (!strcmp(argv[i], "--verbose")) {
 			opt.verbose = true;
+		} else if (!strcmp(argv[i], "--rehearsal")) {
+			opt.rehearsal = true;
 		} else if (argv[i][0] == '-') {
 			return usage("unknown option for verify");
 		} else if (!dir) {
@@ -332,8 +339,8 @@ static int cmd_verify(int argc, char **argv)
 	}
 	if (!dir)
 		dir = "out";
-	if ((opt.kubeconfig || opt.context || opt.wait_s || opt.allow_exec) && !opt.cluster)
-		return usage("--kubeconfig, --context, --wait and --allow-exec go with --cluster");
+	if ((opt.kubeconfig || opt.context || opt.wait_s || opt.allow_exec || opt.rehearsal) && !opt.cluster)
+		return usage("--kubeconfig, --context, --wait, --allow-exec and --rehearsal go with --cluster");
 	struct report r = {0};
 	int rc_io = verify_dir(dir, &opt, &r);
 	if (!rc_io && opt.lb)

@@ -69,7 +69,7 @@ _rhc()
     case $cmd in
     build) words="-o --force --check" ;;
     check) words="--format" ;;
-    verify) words="--require-tools --format --lb --cluster --kubeconfig --context --wait --allow-exec --verbose" ;;
+    verify) words="--require-tools --format --lb --cluster --kubeconfig --context --wait --allow-exec --rehearsal --verbose" ;;
     init) words="--distro -o" ;;
     help)
         ((COMP_CWORD == 2)) &&

@@ -51,6 +51,7 @@ complete -c rhc -n '__fish_seen_subcommand_from verify' -l kubeconfig -r -F -d '
 complete -c rhc -n '__fish_seen_subcommand_from verify' -l context -x -d 'kubeconfig context'
 complete -c rhc -n '__fish_seen_subcommand_from verify' -l wait -x -a '90s 5m 10m 15m 30m 1h' -d 'wait for the cluster'
 complete -c rhc -n '__fish_seen_subcommand_from verify' -l allow-exec -d 'run exec credential plugins'
+complete -c rhc -n '__fish_seen_subcommand_from verify' -l rehearsal -d 'a rehearsal cluster: no LB, no Rancher process'
 complete -c rhc -n '__fish_seen_subcommand_from verify' -l verbose -d 'trace the API exchanges'
 # explain PATH
 complete -c rhc -n '__fish_seen_subcommand_from explain' -x -a '(__rhc_fields)'

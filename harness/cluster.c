@@ -399,6 +399,9 @@ static void check_workload_aliases(struct round *rd, const char *workload, const
 		skip(rd, "cluster-hostaliases", "%s: Rancher v%ld.%ld.%ld does not deploy it in the local cluster "
 		     "(none since v2.%ld); nothing to patch", what, rd->version.major, rd->version.minor,
 		     rd->version.patch, gone->local_until ? gone->local_until : gone->removed);
+	else if (ans.outcome == KUBE_HTTP && ans.status == 404 && is_agent && rd->opt->rehearsal)
+		skip(rd, "cluster-hostaliases", "%s: not found; --rehearsal: no Rancher process runs here to create "
+		     "its agents (a real Rancher does after its first-run setup)", what);
 	else if (ans.outcome == KUBE_HTTP && ans.status == 404 && is_agent && rd->version.major < 0)
 		skip(rd, "cluster-hostaliases", "%s: not found, and Rancher's version, which decides whether the "
 		     "local cluster has it, is unknown", what);
@@ -439,6 +442,13 @@ static void check_ping(struct round *rd)
 	const char *host = val_path_str(rd->spec, "rancher.hostname"), *lb = val_path_str(rd->spec, "loadBalancer.address");
 	if (!has_port(rd->spec, 443)) {
 		skip(rd, "cluster-ping", "loadBalancer.ports has no 443");
+		return;
+	}
+	/* whatever answers at the LB's address here is not this cluster's
+	 * Rancher (a sandbox's egress proxy answers any address) */
+	if (rd->opt->rehearsal) {
+		skip(rd, "cluster-ping", "--rehearsal: the cluster is not behind the load balancer %s, and no Rancher "
+		     "process runs to answer https://%s/ping; only the real install can prove it", lb, host);
 		return;
 	}
 	bool v6 = strchr(lb, ':') != NULL;

@@ -15,6 +15,8 @@ struct verify_options {
 	int wait_s;		/* --wait DURATION in seconds; 0: check once */
 	bool allow_exec;	/* --allow-exec: run exec credential plugins */
 	bool verbose;		/* --verbose: trace requests (never secrets) */
+	bool rehearsal;		/* --rehearsal: a rehearsal cluster, not behind the
+				 * spec's LB and without a Rancher process */
 };
 
 /* Runs the static and real-tool checks on DIR into R. Returns 0 when the

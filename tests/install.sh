@@ -59,7 +59,7 @@ check "verify" rhc ve
 check "text json junit" rhc verify --format ""
 check "text json" rhc check --format ""
 check "build check verify schema explain init" rhc help ""
-check "--require-tools --format --lb --cluster --kubeconfig --context --wait --allow-exec --verbose" rhc verify --
+check "--require-tools --format --lb --cluster --kubeconfig --context --wait --allow-exec --rehearsal --verbose" rhc verify --
 check "-o --force --check" rhc build -
 check "adir" rhc build spec.yml -o ""
 check "adir" rhc verify ""

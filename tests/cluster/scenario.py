@@ -122,6 +122,19 @@ CASES = {
     "kubeconfig-merge": dict(server="healthy", kubeconfig="merge", rc=0, out=[
         r"^PASS kubeconfig: \S+/a\.yaml: context 'standin': cluster 'standin' at https://127\.0\.0\.1:\d+, user 'tester' with a bearer token$",
         HEALTHY[8]]),
+    # --rehearsal (rehearsal/run.sh): what only a running Rancher does is a
+    # SKIP with the reason, never a PASS; without it the same cluster fails
+    "rehearsal": dict(server="rancher-2.4-no-agents", lb443=True, args=["--rehearsal"], rc=0, out=[
+        r"^SKIP cluster-ping: --rehearsal: the cluster is not behind the load balancer 10\.0\.0\.100, and no Rancher "
+        r"process runs to answer https://rancher\.example\.com/ping; only the real install can prove it$",
+        r"^SKIP cluster-hostaliases: deployment cattle-system/cattle-cluster-agent: not found; --rehearsal: no Rancher "
+        r"process runs here to create its agents \(a real Rancher does after its first-run setup\)$",
+        r"^SKIP cluster-hostaliases: daemonset cattle-system/cattle-node-agent: not found; --rehearsal:",
+        HEALTHY[10]], absent=[r"^FAIL", r"^PASS cluster-ping"]),
+    "agents-absent": dict(server="rancher-2.4-no-agents", rc=1, out=[
+        r"^FAIL cluster-hostaliases: deployment cattle-system/cattle-cluster-agent: expected hostAliases "
+        r"rancher\.example\.com -> 10\.0\.0\.100; not found \(the agents appear after Rancher's first-run setup; "
+        r"run patch\.sh then\)$"], absent=[r"--rehearsal"]),
     "ping": dict(server="healthy", ping=True, rc=0, out=[
         r"^PASS cluster-ping: https://rancher\.example\.com/ping through 127\.\d+\.\d+\.\d+:443 answers pong$"]),
     # issue 12: what a server sends is never trusted into the report
@@ -300,7 +313,7 @@ def main():
     server = None
     try:
         make_certs(d)
-        lb, ports = (ping, "[80, 443]") if ping else ("10.0.0.100", "[80]")
+        lb, ports = (ping, "[80, 443]") if ping else ("10.0.0.100", "[80, 443]" if case.get("lb443") else "[80]")
         with open(f"{d}/spec.yml", "w") as f:
             f.write(SPEC % {"lb": lb, "ports": ports})
         b = subprocess.run([rhc, "build", f"{d}/spec.yml", "-o", f"{d}/out"], capture_output=True, text=True)

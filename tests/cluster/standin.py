@@ -39,6 +39,8 @@ SCENARIOS = {
     "not-json": {"html": "/version"},
     "wait": {"ready_after": 2},
     "rancher-2.4": {"rancher_version": "v2.4.8", "agents": True},
+    # a Rancher whose local cluster has agents, before it created them
+    "rancher-2.4-no-agents": {"rancher_version": "v2.4.8"},
     "version-skew": {"git_version": "v1.31.1"},
     # hostile servers (issue 12): credentials echoed back, forged report
     # lines, a namespace that exists but is not Active
