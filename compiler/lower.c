@@ -370,11 +370,23 @@ static struct val *lower_cluster(struct arena *a, const struct val *spec, const 
  * controller, as the LB forwards to the workers. Helm 2 specs get no
  * rehearsal: tiller and Helm 2 charts do not run on the Kubernetes
  * versions kind builds node images for. */
-static struct val *lower_rehearsal(struct arena *a, const struct val *spec, const struct val *helm)
+static struct val *lower_rehearsal(struct arena *a, const struct val *spec, const struct val *helm,
+				   const struct stack *st)
 {
 	struct val *r = val_new(a, VAL_MAP);
 	val_set_bool(a, r, "enabled", !val_path_bool(helm, "tiller") && val_path_int(helm, "major") >= 3);
 	val_set_str(a, r, "cluster", arena_printf(a, "rhc-%s", val_path_str(spec, "name")));
+	/* What the spec's own cluster runs, for run.sh to compare with the
+	 * rehearsal cluster (and tests/cluster/rehearse-local.sh to pick one):
+	 * its Kubernetes, and the kubeVersion bound of the pinned chart from the
+	 * same table the checks use ("" when the table has none for it). */
+	val_set_str(a, r, "kubernetes", st->kube_known ? st->kube_text : "");
+	val_set_str(a, r, "kubernetes_source", st->kube_source);
+	const char *below = NULL;
+	bool certain = false;
+	if (st->chart_known)
+		rancher_chart_kube_below(&st->chart, &below, &certain);
+	val_set_str(a, r, "kube_below", below && certain ? below + 1 : "");
 	struct val *nodes = val_add(r, "nodes", val_new(a, VAL_LIST));
 	if (!val_path_bool(r, "enabled"))
 		return r; /* not rendered: no per-node view (45 MB at 100,000 nodes) */
@@ -412,6 +424,6 @@ struct val *lower_spec(struct arena *a, const struct val *spec)
 	val_add(view, "lb", lower_lb(a, spec, val_get(spec, "nodes")));
 	struct val *aliases = val_add(view, "hostAliases", lower_aliases(a, spec, &st));
 	val_add(view, "cluster", lower_cluster(a, spec, aliases));
-	val_add(view, "rehearsal", lower_rehearsal(a, spec, helm));
+	val_add(view, "rehearsal", lower_rehearsal(a, spec, helm, &st));
 	return view;
 }

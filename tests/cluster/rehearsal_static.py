@@ -7,7 +7,9 @@ Usage: rehearsal_static.py RHC CASE_DIR     a golden case's rehearsal/
 
 CASE: Helm 3 specs get rehearsal/kind-config.yaml (PyYAML: one kind node per
 spec node with the mapped role, the LB's ports on the first worker, string
-labels) and rehearsal/run.sh (0755, bash -n, shellcheck, the steps in order);
+labels) and rehearsal/run.sh (0755, bash -n, shellcheck, the steps in order:
+an existing cluster or kind, helm.sh, patch.sh or the CoreDNS manifest by
+hostAliases.mode, verify --rehearsal; the lines rehearse-local.sh reads);
 Helm 2 specs get no rehearsal/ at all. WORKFLOW: parses as YAML, installs
 kind with helm/kind-action, builds rhc with an option rhc has, runs
 rehearsal/run.sh, and every run step passes shellcheck as GitHub runs it
@@ -71,7 +73,17 @@ def check_kind_config(out, spec):
             fail("node %s: port mappings %r, expected the LB's ports %r" % (n["name"], maps, spec["loadBalancer"]["ports"]))
 
 
-def check_run_sh(out):
+def alias_mode(spec):
+    """hostAliases.mode as rhc resolves it (compiler/lower.c alias_mode)."""
+    h = spec["hostAliases"]
+    if not h["enabled"]:
+        return "off"
+    if h["mode"] != "default":
+        return h["mode"]
+    return "patch" if spec["kubernetes"]["distro"] == "rke1" else "coredns"
+
+
+def check_run_sh(out, spec):
     path = os.path.join(out, "rehearsal/run.sh")
     with open(path) as f:
         text = f.read()
@@ -83,15 +95,27 @@ def check_run_sh(out):
     if r.returncode:
         fail("bash -n rehearsal/run.sh: " + r.stderr)
     shellcheck(path)
-    steps = [r'kind create cluster --name "\$cluster" --config "\$here/kind-config\.yaml"',
-             r'kubectl apply -f "\$ingress_manifest"', r'bash "\$out/helm\.sh"', r'bash "\$out/patch\.sh"',
-             r'"\$rhc" verify "\$out" --cluster --kubeconfig "\$kubeconfig" --wait "\$wait_for"']
+    # an existing cluster (REHEARSAL_KUBECONFIG) first, else kind and its
+    # ingress controller; then helm.sh, the mode's hostAliases step, verify
+    coredns = alias_mode(spec) == "coredns"
+    steps = [r'if \[ -n "\$\{REHEARSAL_KUBECONFIG:-\}" \] && \[ -e "\$kubeconfig" \]; then\n    existing=1',
+             r'if \[ -n "\$existing" \]; then\n', r'kubectl --kubeconfig "\$kubeconfig" get --raw /readyz',
+             r'\nelse\n', r'kind create cluster --name "\$cluster" --config "\$here/kind-config\.yaml"',
+             r'kubectl apply -f "\$ingress_manifest"', r'\nfi\n', r'bash "\$out/helm\.sh"',
+             r'kubectl apply -f "\$out/manifests/coredns-hosts\.yaml"' if coredns else r'bash "\$out/patch\.sh"',
+             r'"\$rhc" verify "\$out" --cluster --rehearsal --kubeconfig "\$kubeconfig" --wait "\$wait_for"\n$']
     at = 0
     for s in steps:
         m = re.compile(s).search(text, at)
         if not m:
             fail("rehearsal/run.sh: step missing or out of order: %s" % s)
         at = m.end()
+    other = 'bash "$out/patch.sh"' if coredns else "manifests/coredns-hosts.yaml"
+    if other in text:
+        fail("rehearsal/run.sh: hostAliases.mode %s, but it runs %s" % (alias_mode(spec), other))
+    for var in ("spec_kubernetes", "chart_kube_below"):
+        if not re.search(r"^%s=\S*$" % var, text, re.M):
+            fail("rehearsal/run.sh: no %s= line (tests/cluster/rehearse-local.sh reads it)" % var)
 
 
 def check_case(rhc, case_dir):
@@ -118,7 +142,7 @@ def check_case(rhc, case_dir):
         if not has:
             fail("a Helm 3 spec got no rehearsal/")
         check_kind_config(out, spec)
-        check_run_sh(out)
+        check_run_sh(out, spec)
         print("ok: rehearsal/ for %d nodes" % len(spec["nodes"]))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
