@@ -17,7 +17,14 @@
 #                 worker role (default: "server-01 server-02 server-03");
 #                 labels rhc/node=NAME, rhc/worker=true|false as in the kind
 #                 rehearsal (templates/kind-config.yaml.tmpl)
-#   K8S_VERSION   which build to run (default: tests/cluster/versions.env)
+#   DISTRO        rke1 (default), rke2 or k3s: rke2 and k3s serve the
+#                 helm.cattle.io API (HelmChart, HelmChartConfig) of their
+#                 embedded helm-controller (tests/cluster/crds/)
+#   INGRESS_CLASS nginx, traefik or empty (default): an IngressClass of that
+#                 name, the cluster's default, as the distro's ingress
+#                 controller registers it (no controller runs)
+#   K8S_VERSION   which build to run (default: the first of K8S_VERSIONS in
+#                 tests/cluster/versions.env)
 #   RHC_CP_BIN    the binaries (default: where build-control-plane.sh puts them)
 #   RHC_CP_TIMEOUT  seconds `up` waits for readiness (default 120)
 set -euo pipefail
@@ -36,6 +43,8 @@ if [ -z "${K8S_VERSION:-}" ]; then
     # shellcheck source=/dev/null
     K8S_VERSION="$(. "$here/versions.env" && echo "$K8S_VERSION")"
 fi
+distro="${DISTRO:-rke1}"
+ingress_class="${INGRESS_CLASS:-}"
 bin="${RHC_CP_BIN:-${XDG_CACHE_HOME:-$HOME/.cache}/rhc/control-plane/$K8S_VERSION/bin}"
 timeout="${RHC_CP_TIMEOUT:-120}"
 pids="$work/pids"
@@ -88,6 +97,16 @@ fi
 [ "$cmd" = up ] || usage
 
 # --- up ----------------------------------------------------------------------
+case "$distro" in rke1 | rke2 | k3s) ;; *)
+    say "DISTRO must be rke1, rke2 or k3s, not '$distro'"
+    exit 2
+    ;;
+esac
+case "$ingress_class" in "" | nginx | traefik) ;; *)
+    say "INGRESS_CLASS must be nginx, traefik or empty, not '$ingress_class'"
+    exit 2
+    ;;
+esac
 for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok; do
     [ -x "$bin/$b" ] || {
         say "$bin/$b is missing: run tests/cluster/build-control-plane.sh $K8S_VERSION"
@@ -245,6 +264,29 @@ until_ok "etcd" etcd -- bash -c "exec 3<>/dev/tcp/127.0.0.1/$p_etcd"
 until_ok "the API server's /readyz" etcd kube-apiserver -- "${kc[@]}" get --raw /readyz
 say "API server ready after $((SECONDS - started))s on $server"
 
+# --- what the distro serves beside Kubernetes itself --------------------------
+if [ "$distro" != rke1 ]; then
+    "${kc[@]}" apply -f "$here/crds/helm-controller.yaml" >/dev/null
+    until_ok "the helm.cattle.io CRDs Established" kube-apiserver -- \
+        "${kc[@]}" wait --for=condition=Established --timeout=2s \
+        crd/helmcharts.helm.cattle.io crd/helmchartconfigs.helm.cattle.io
+fi
+if [ -n "$ingress_class" ]; then
+    # the controller names of ingress-nginx and Traefik's IngressClass
+    controller=k8s.io/ingress-nginx
+    [ "$ingress_class" = nginx ] || controller=traefik.io/ingress-controller
+    "${kc[@]}" apply -f - >/dev/null <<EOF
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  name: $ingress_class
+  annotations:
+    ingressclass.kubernetes.io/is-default-class: "true"
+spec:
+  controller: $controller
+EOF
+fi
+
 start kube-controller-manager "$bin/kube-controller-manager" \
     --kubeconfig "$work/controller-manager.kubeconfig" \
     --authentication-kubeconfig "$work/controller-manager.kubeconfig" \
@@ -329,4 +371,4 @@ until_ok "the probe Deployment Available" kube-controller-manager kube-scheduler
 "${kc[@]}" delete namespace "$ns" --wait=false >/dev/null
 
 ok=1
-say "ready after $((SECONDS - started))s: $K8S_VERSION, ${#node_list[@]} nodes; KUBECONFIG=$work/kubeconfig"
+say "ready after $((SECONDS - started))s: $K8S_VERSION ($distro), ${#node_list[@]} nodes; KUBECONFIG=$work/kubeconfig"

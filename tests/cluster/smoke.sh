@@ -15,7 +15,8 @@ root="$2"
 . "$root/tests/lib.sh"
 
 cp_sh="$root/tests/cluster/control-plane.sh"
-version="${K8S_VERSION:-$(sed -n 's/^K8S_VERSION=//p' "$root/tests/cluster/versions.env")}"
+# shellcheck source=/dev/null
+version="${K8S_VERSION:-$(. "$root/tests/cluster/versions.env" && echo "$K8S_VERSION")}"
 bin="${RHC_CP_BIN:-${XDG_CACHE_HOME:-$HOME/.cache}/rhc/control-plane/$version/bin}"
 for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok helm; do
     if [ ! -x "$bin/$b" ]; then
