@@ -113,7 +113,7 @@ def check_run_sh(out, spec):
     other = 'bash "$out/patch.sh"' if coredns else "manifests/coredns-hosts.yaml"
     if other in text:
         fail("rehearsal/run.sh: hostAliases.mode %s, but it runs %s" % (alias_mode(spec), other))
-    for var in ("spec_kubernetes", "chart_kube_below"):
+    for var in ("spec_kubernetes", "rancher_chart", "chart_kube_below"):
         if not re.search(r"^%s=\S*$" % var, text, re.M):
             fail("rehearsal/run.sh: no %s= line (tests/cluster/rehearse-local.sh reads it)" % var)
 

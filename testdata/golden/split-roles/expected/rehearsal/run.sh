@@ -23,6 +23,7 @@ helm_major='3'
 # v1.14.6-rancher1-1 (the default of rke v0.2.8); the Rancher chart 2.4.18
 # declares kubeVersion < 1.20.0-0.
 spec_kubernetes='v1.14.6-rancher1-1'
+rancher_chart='2.4.18'
 chart_kube_below='1.20.0'
 rhc="${RHC:-rhc}"
 wait_for="${REHEARSAL_WAIT:-15m}"
@@ -89,7 +90,7 @@ fi
 core="${server_version#v}"
 core="${core%%[-+]*}"
 if [ -n "$chart_kube_below" ] && [ "$(printf '%s\n%s\n' "$chart_kube_below" "$core" | sort -V | head -n 1)" = "$chart_kube_below" ]; then
-    echo "rehearsal: the Rancher chart declares kubeVersion < $chart_kube_below-0; Helm refuses it on Kubernetes $server_version" >&2
+    echo "rehearsal: the Rancher chart $rancher_chart declares kubeVersion < $chart_kube_below-0; Helm refuses it on Kubernetes $server_version" >&2
     exit 1
 fi
 
