@@ -20,11 +20,11 @@ out="$(dirname "$here")"
 cluster='rhc-prod'
 helm_major='3'
 # What the spec's own cluster runs (rhc's version tables): Kubernetes
-# v1.33.13+rke2r2 (kubernetes.version); the Rancher chart 2.15.0
-# declares kubeVersion < 1.37.0-0.
-spec_kubernetes='v1.33.13+rke2r2'
-rancher_chart='2.15.0'
-chart_kube_below='1.37.0'
+# v1.34.10+rke2r1 (kubernetes.version); the Rancher chart 2.14.4
+# declares kubeVersion < 1.36.0-0.
+spec_kubernetes='v1.34.10+rke2r1'
+rancher_chart='2.14.4'
+chart_kube_below='1.36.0'
 rhc="${RHC:-rhc}"
 wait_for="${REHEARSAL_WAIT:-15m}"
 ingress_manifest="${INGRESS_NGINX_MANIFEST:-https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v1.11.2/deploy/static/provider/kind/deploy.yaml}"

@@ -5,7 +5,7 @@
 # whose cluster answers (nothing is created there, and no ingress controller
 # installed); else a local kind cluster shaped like the spec's nodes
 # (kind-config.yaml beside this script) with the ingress-nginx controller.
-# Then helm.sh, and patch.sh.
+# Then helm.sh, and the CoreDNS hosts entry (manifests/coredns-hosts.yaml).
 # Needs kubectl, helm 3.x and rhc on PATH (or RHC=/path/to/rhc); for kind,
 # docker (or podman) and kind.
 # Environment: REHEARSAL_KUBECONFIG (an existing cluster, or where kind's
@@ -20,11 +20,11 @@ out="$(dirname "$here")"
 cluster='rhc-split'
 helm_major='3'
 # What the spec's own cluster runs (rhc's version tables): Kubernetes
-# v1.14.6-rancher1-1 (the default of rke v0.2.8); the Rancher chart 2.4.18
-# declares kubeVersion < 1.20.0-0.
-spec_kubernetes='v1.14.6-rancher1-1'
-rancher_chart='2.4.18'
-chart_kube_below='1.20.0'
+# v1.34.10+rke2r1 (the default rke2 release); the Rancher chart 2.15.0
+# declares kubeVersion < 1.37.0-0.
+spec_kubernetes='v1.34.10+rke2r1'
+rancher_chart='2.15.0'
+chart_kube_below='1.37.0'
 rhc="${RHC:-rhc}"
 wait_for="${REHEARSAL_WAIT:-15m}"
 ingress_manifest="${INGRESS_NGINX_MANIFEST:-https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v1.11.2/deploy/static/provider/kind/deploy.yaml}"
@@ -95,5 +95,10 @@ if [ -n "$chart_kube_below" ] && [ "$(printf '%s\n%s\n' "$chart_kube_below" "$co
 fi
 
 bash "$out/helm.sh"
-bash "$out/patch.sh"
+# rke2's HelmChartConfig needs the helm.cattle.io API of rke2's helm-controller.
+if kubectl get crd helmchartconfigs.helm.cattle.io >/dev/null 2>&1; then
+    kubectl apply -f "$out/manifests/coredns-hosts.yaml"
+else
+    echo "rehearsal: this cluster has no helm.cattle.io HelmChartConfig API (rke2 has it): manifests/coredns-hosts.yaml not applied" >&2
+fi
 "$rhc" verify "$out" --cluster --rehearsal --kubeconfig "$kubeconfig" --wait "$wait_for"

@@ -20,11 +20,11 @@ out="$(dirname "$here")"
 cluster='rhc-0755'
 helm_major='3'
 # What the spec's own cluster runs (rhc's version tables): Kubernetes
-# v1.14.6-rancher1-1 (the default of rke v0.2.8); the Rancher chart 2.4.18
-# declares kubeVersion < 1.20.0-0.
-spec_kubernetes='v1.14.6-rancher1-1'
-rancher_chart='2.4.18'
-chart_kube_below='1.20.0'
+# v1.34.10+rke2r1 (the default rke2 release); the Rancher chart 2.14.4
+# declares kubeVersion < 1.36.0-0.
+spec_kubernetes='v1.34.10+rke2r1'
+rancher_chart='2.14.4'
+chart_kube_below='1.36.0'
 rhc="${RHC:-rhc}"
 wait_for="${REHEARSAL_WAIT:-15m}"
 ingress_manifest="${INGRESS_NGINX_MANIFEST:-https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v1.11.2/deploy/static/provider/kind/deploy.yaml}"
