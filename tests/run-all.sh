@@ -3,26 +3,30 @@
 # every meson suite; then memcheck (valgrind) over the golden builds and error
 # cases, and a bounded libFuzzer run of every target (clang, ASan, UBSan).
 # First it builds the local control plane (tests/cluster/build-control-plane.sh,
-# a no-op when its cache is warm) that the 'cluster-real' suite runs on.
+# a no-op when its cache is warm), one release per K8S_VERSIONS entry of
+# tests/cluster/versions.env, that the 'cluster-real' and 'cluster-rehearse'
+# suites run on; the sanitizer build leaves those two suites to the normal
+# build (they test the artefacts and the scripts, through the same rhc).
 # Prints one closing line "N passed, N failed, N skipped".
 # RHC_FUZZ_SECONDS (default 20) sets the time per fuzz target; 0 skips fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 passed=0 failed=0 skipped=0
-run_suite() { # BUILD_DIR MESON_SETUP_ARGS...
-    local dir="$1"
+run_suite() { # BUILD_DIR MESON_SETUP_ARGS...   ($test_args: meson test's extra)
+    local dir="$1" t0=$SECONDS
     shift
     [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@" >/dev/null
     meson compile -C "$dir" >/dev/null
     local log="$dir/run-all.log" rc=0
-    meson test -C "$dir" --print-errorlogs --num-processes 2 >"$log" 2>&1 || rc=$?
+    # shellcheck disable=SC2086 # test_args is a list of words
+    meson test -C "$dir" --print-errorlogs --num-processes 2 ${test_args:-} >"$log" 2>&1 || rc=$?
     grep -E '^ *[0-9]+/[0-9]+ ' "$log" | grep -v ' OK ' || true
     local ok fail skip
     ok=$(awk '/^Ok:/ {print $2}' "$log")
     fail=$(awk '/^(Fail|Timeout|Unexpected Pass):/ {n += $NF} END {print n + 0}' "$log")
     skip=$(awk '/^Skipped:/ {print $2}' "$log")
-    echo "$dir: ${ok:-0} ok, ${fail:-0} failed, ${skip:-0} skipped"
+    echo "$dir: ${ok:-0} ok, ${fail:-0} failed, ${skip:-0} skipped in $((SECONDS - t0))s"
     if [ "$rc" -ne 0 ]; then
         sed -n '/Summary of Failures/,$p' "$log"
         grep -B2 -A40 '^=* [0-9]*/[0-9]* ' "$log" | head -200 || true
@@ -38,18 +42,25 @@ run_suite() { # BUILD_DIR MESON_SETUP_ARGS...
 # from Go modules into ~/.cache/rhc/control-plane (cold: tens of minutes;
 # warm: its stamps say it is built, seconds). A failed build counts as one
 # failure, and under CI the suite then fails as well, rather than skipping.
-cp_log="$(mktemp)" cp_start=$SECONDS
-if nice bash tests/cluster/build-control-plane.sh >"$cp_log" 2>&1; then
-    echo "control plane: $(tail -1 "$cp_log") ready in $((SECONDS - cp_start))s"
-else
-    tail -30 "$cp_log"
-    echo "control plane: build FAILED after $((SECONDS - cp_start))s"
-    failed=$((failed + 1))
-fi
-rm -f "$cp_log"
+# shellcheck source=/dev/null disable=SC2153 # K8S_VERSIONS comes from versions.env
+k8s_versions="$(. tests/cluster/versions.env && echo "$K8S_VERSIONS")"
+for v in $k8s_versions; do
+    cp_log="$(mktemp)" cp_start=$SECONDS
+    if nice bash tests/cluster/build-control-plane.sh "$v" >"$cp_log" 2>&1; then
+        echo "control plane $v: $(tail -1 "$cp_log") ready in $((SECONDS - cp_start))s"
+    else
+        tail -30 "$cp_log"
+        echo "control plane $v: build FAILED after $((SECONDS - cp_start))s"
+        failed=$((failed + 1))
+    fi
+    rm -f "$cp_log"
+done
 
-run_suite build
+test_args="" run_suite build
+# the rehearsals and the control plane's smoke test run the scripts and the
+# artefacts, which the normal build's rhc renders byte for byte as this one's
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    test_args="--no-suite cluster-rehearse --no-suite cluster-real" \
     run_suite build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 
 # scripts that end with "NAME: N passed, N failed"
