@@ -11,8 +11,8 @@
 #            (stop it with: tests/cluster/control-plane.sh down WORKDIR)
 # Otherwise the control plane is always stopped, whatever happens.
 # The spec's copy (WORKDIR/spec.yml) differs from SPEC only in
-# `charts: {source: dir, dir: WORKDIR/charts}` and, when SPEC leaves it
-# empty, rancher.chartVersion pinned to the chart rhc picks for it.
+# `charts: {source: dir, dir: WORKDIR/charts}` and, when SPEC leaves them
+# empty, rancher.chartVersion and certManager.version pinned to what rhc picks.
 # Environment: RHC, REHEARSAL_WAIT (default 5m), RHC_CP_BIN (the binaries;
 # default: the cache of the release of the spec's minor).
 # Exit: run.sh's status; 1 when the spec cannot be rehearsed here (Helm 2, a
@@ -95,11 +95,12 @@ fi
 # --- the spec with the test charts as its chart source ------------------------
 # composed, not constructed: every scalar keeps its text and style (YAML 1.1
 # words such as `on` or `0755` stay what rhc reads them as)
-python3 - "$spec_in" "$work/spec.yml" "$work/charts" "$rancher_chart" <<'EOF'
+cm_version="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["certManager"]["version"])' "$work/probe/spec.json")"
+python3 - "$spec_in" "$work/spec.yml" "$work/charts" "$rancher_chart" "$cm_version" <<'EOF'
 import sys
 import yaml
 
-src, dst, charts, chart = sys.argv[1:]
+src, dst, charts, chart, cm = sys.argv[1:]
 STR = "tag:yaml.org,2002:str"
 MAP = "tag:yaml.org,2002:map"
 with open(src) as f:
@@ -118,10 +119,21 @@ def put(node, key, value):
     node.value.append((yaml.ScalarNode(STR, key), value))
 
 
-rancher = member(root, "rancher")
-pinned = member(rancher, "chartVersion")
-if pinned is None or pinned.value == "":
-    put(rancher, "chartVersion", yaml.ScalarNode(STR, chart, style="'"))
+def pin(parent, section, key, value):
+    """SECTION.KEY = VALUE unless the spec sets it (charts.source dir installs pinned versions)"""
+    node = member(parent, section)
+    if node is None:
+        node = yaml.MappingNode(MAP, [])
+        put(parent, section, node)
+    if node.flow_style:
+        node.flow_style = False
+    now = member(node, key)
+    if now is None or now.value == "":
+        put(node, key, yaml.ScalarNode(STR, value, style="'"))
+
+
+pin(root, "rancher", "chartVersion", chart)
+pin(root, "certManager", "version", cm)
 put(root, "charts", yaml.MappingNode(MAP, [
     (yaml.ScalarNode(STR, "source"), yaml.ScalarNode(STR, "dir")),
     (yaml.ScalarNode(STR, "dir"), yaml.ScalarNode(STR, charts, style="'")),
@@ -136,7 +148,6 @@ spec_json="$work/out/spec.json"
 field() { # DOTTED.PATH of the built spec.json
     python3 -c 'import functools,json,sys; print(functools.reduce(lambda v, k: v[k], sys.argv[2].split("."), json.load(open(sys.argv[1]))))' "$spec_json" "$1"
 }
-cm_version="$(field certManager.version)"
 
 # --- the test charts, packaged as `helm pull` names them ----------------------
 export HELM_CACHE_HOME="$work/helm/cache" HELM_CONFIG_HOME="$work/helm/config" HELM_DATA_HOME="$work/helm/data"

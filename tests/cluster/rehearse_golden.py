@@ -109,7 +109,7 @@ def good_state(rh, spec):
     for c in by.get("cluster-hostaliases", []):
         if c["status"] == "SKIP" and not re.search(
                 r"does not deploy it in the local cluster|--rehearsal: no Rancher process runs|"
-                r"hostAliases is not enabled|coredns", c["message"]):
+                r"hostAliases is off|mode is coredns", c["message"]):
             fail("good state: a hostAliases SKIP without a reason of the rehearsal's: %s" % c)
     log("good state: %d cluster checks, no FAIL; %s" % (
         len(checks), "; ".join("SKIP %s: %s" % (c["check"], c["message"]) for c in checks if c["status"] == "SKIP")))

@@ -31,7 +31,10 @@ if [ "${charts_dir#/}" = "$charts_dir" ]; then
     charts_dir="$PWD/$charts_dir"
 fi
 missing=0
-for chart in 'cert-manager-v1.18.6.tgz' 'rancher-2.14.4.tgz'; do
+# a list, not words after `for`: with one chart (no cert-manager) shellcheck
+# reads a single quoted word there as a mistake (SC2041)
+charts=('cert-manager-v1.18.6.tgz' 'rancher-2.14.4.tgz')
+for chart in "${charts[@]}"; do
     if [ ! -f "$charts_dir/$chart" ] || [ ! -r "$charts_dir/$chart" ]; then
         echo "helm.sh: no chart file $charts_dir/$chart (RUNBOOK.md: helm pull)" >&2
         missing=1
