@@ -189,14 +189,31 @@ printf 'etcd %s\netcd-peer %s\napiserver %s\ncontroller-manager %s\nscheduler %s
     "$p_etcd" "$p_peer" "$p_api" "$p_cm" "$p_sched" >"$work/ports"
 server="https://127.0.0.1:$p_api"
 
+# written directly, as `kubectl config set-*` would (twelve kubectl runs
+# cost seconds of CPU that the API server's start needs more)
 kubeconfig() { # FILE USER
     local f="$work/$1"
-    KUBECONFIG="$f" "$bin/kubectl" config set-cluster rhc-local --server="$server" \
-        --certificate-authority="$pki/ca.crt" --embed-certs=true >/dev/null
-    KUBECONFIG="$f" "$bin/kubectl" config set-credentials "$2" --client-certificate="$pki/$2.crt" \
-        --client-key="$pki/$2.key" --embed-certs=true >/dev/null
-    KUBECONFIG="$f" "$bin/kubectl" config set-context rhc-local --cluster=rhc-local --user="$2" >/dev/null
-    KUBECONFIG="$f" "$bin/kubectl" config use-context rhc-local >/dev/null
+    cat >"$f" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: rhc-local
+  cluster:
+    server: $server
+    certificate-authority-data: $(base64 -w0 "$pki/ca.crt")
+users:
+- name: $2
+  user:
+    client-certificate-data: $(base64 -w0 "$pki/$2.crt")
+    client-key-data: $(base64 -w0 "$pki/$2.key")
+contexts:
+- name: rhc-local
+  context:
+    cluster: rhc-local
+    user: $2
+current-context: rhc-local
+EOF
+    chmod 600 "$f"
 }
 kubeconfig kubeconfig admin
 kubeconfig controller-manager.kubeconfig controller-manager
@@ -237,7 +254,8 @@ until_ok() {
             say "timed out after ${timeout}s waiting for $what"
             return 1
         fi
-        sleep 0.2
+        # every try of a kubectl costs a fifth of a CPU-second
+        sleep 0.5
     done
 }
 
@@ -263,6 +281,8 @@ start kube-apiserver "$bin/kube-apiserver" \
     --allow-privileged=true --profiling=false
 
 until_ok "etcd" etcd -- bash -c "exec 3<>/dev/tcp/127.0.0.1/$p_etcd"
+# the port first (a bash builtin, no CPU to speak of), then /readyz
+until_ok "the API server's port" etcd kube-apiserver -- bash -c "exec 3<>/dev/tcp/127.0.0.1/$p_api"
 until_ok "the API server's /readyz" etcd kube-apiserver -- "${kc[@]}" get --raw /readyz
 say "API server ready after $((SECONDS - started))s on $server"
 
@@ -316,7 +336,11 @@ start kwok env HOME="$work/kwok-home" "$bin/kwok" --kubeconfig "$work/kubeconfig
     --cidr 10.244.0.0/16 --node-ip 10.0.0.254 "${stages[@]}"
 
 # --- nodes -------------------------------------------------------------------
-version="$("${kc[@]}" version -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["serverVersion"]["gitVersion"])')"
+version="$("${kc[@]}" get --raw /version | sed -n 's/^ *"gitVersion": *"\([^"]*\)".*/\1/p')"
+[ -n "$version" ] || {
+    say "GET /version has no gitVersion"
+    exit 1
+}
 read -r -a node_list <<<"${NODES:-server-01 server-02 server-03}"
 [ "${#node_list[@]}" -gt 0 ] || {
     say "NODES is empty"
