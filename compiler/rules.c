@@ -473,6 +473,13 @@ static void check_rancher_line(struct rules *r)
 		diags_warning(r->d, field_at(r, "rancher.agentTLSMode"), "rancher.agentTLSMode",
 			      "Rancher chart %s has no agentTLSMode value (from %s); the setting is not passed",
 			      st->chart_text, rancher_chart_fact_since(&st->chart, CHART_AGENT_TLS_MODE));
+	/* an unknown value is dropped by Helm without a word: the password
+	 * would never be set, and the first visitor of the UI picks one */
+	if (*val_path_str(r->spec, "rancher.bootstrapPasswordEnv") && st->chart_known &&
+	    !rancher_chart_has(&st->chart, CHART_BOOTSTRAP_PASSWORD))
+		diags_error(r->d, field_at(r, "rancher.bootstrapPasswordEnv"), "rancher.bootstrapPasswordEnv",
+			    "Rancher chart %s has no bootstrapPassword value (from %s): Rancher asks for the admin password at the first login; remove rancher.bootstrapPasswordEnv",
+			    st->chart_text, rancher_chart_fact_since(&st->chart, CHART_BOOTSTRAP_PASSWORD));
 	if (le && !strcmp(tls_mode, "strict") && has_mode)
 		diags_warning(r->d, field_at(r, "rancher.agentTLSMode"), "rancher.agentTLSMode",
 			      "with agent TLS mode strict, Let's Encrypt needs privateCA=true and its CA uploaded, or agents fail to connect (Rancher docs, Install/Upgrade on a Kubernetes Cluster); leave it empty for system-store");
