@@ -42,6 +42,39 @@ static struct val *lower_helm(struct arena *a, const struct val *spec)
 	return h;
 }
 
+/* Where helm.sh takes the charts from (charts.source): a repository it
+ * adds (repo, mirror) or files in charts.dir (dir), named as `helm pull`
+ * names them: NAME-VERSION.tgz, VERSION as the chart's Chart.yaml has it
+ * (helm pkg/chartutil/save.go; cert-manager's versions carry the 'v',
+ * Rancher's do not). */
+#define CHARTS_MIRROR_REPO "rhc-mirror"
+
+static struct val *lower_charts(struct arena *a, const struct val *spec)
+{
+	const char *source = val_path_str(spec, "charts.source");
+	struct val *c = val_new(a, VAL_MAP);
+	val_set_bool(a, c, "from_repo", !strcmp(source, "repo"));
+	val_set_bool(a, c, "from_dir", !strcmp(source, "dir"));
+	val_set_bool(a, c, "from_mirror", !strcmp(source, "mirror"));
+	val_set_bool(a, c, "add_repo", strcmp(source, "dir") != 0);
+	val_set_str(a, c, "mirror_repo", CHARTS_MIRROR_REPO);
+	return c;
+}
+
+/* The chart argument of `helm upgrade --install` for chart NAME from the
+ * public repository REPO: REPO/NAME, the mirror's, or the file name. */
+static void set_chart(struct arena *a, struct val *m, const struct val *spec, const char *repo,
+		      const char *name, const char *version)
+{
+	const char *source = val_path_str(spec, "charts.source");
+	const char *file = arena_printf(a, "%s-%s.tgz", name, version);
+	val_set_str(a, m, "chart", !strcmp(source, "mirror") ? arena_printf(a, CHARTS_MIRROR_REPO "/%s", name)
+				   : !strcmp(source, "dir")  ? file
+							     : arena_printf(a, "%s/%s", repo, name));
+	val_set_str(a, m, "chart_file", file);
+	val_set_str(a, m, "repo_chart", arena_printf(a, "%s/%s", repo, name));
+}
+
 static struct val *lower_cert_manager(struct arena *a, const struct val *spec)
 {
 	const char *version = val_path_str(spec, "certManager.version");
@@ -52,6 +85,7 @@ static struct val *lower_cert_manager(struct arena *a, const struct val *spec)
 	char url[256];
 	cert_manager_crds_url(p, version, &v, url, sizeof(url));
 	struct val *c = val_new(a, VAL_MAP);
+	set_chart(a, c, spec, "jetstack", "cert-manager", version);
 	/* Only Rancher-generated and Let's Encrypt certificates need cert-manager. */
 	val_set_bool(a, c, "needed", !strcmp(tls, "rancher") || !strcmp(tls, "letsEncrypt"));
 	val_set_str(a, c, "crds_url", url);
@@ -73,7 +107,9 @@ static struct val *lower_rancher(struct arena *a, const struct val *spec, const 
 	struct val *r = val_new(a, VAL_MAP);
 	val_set_str(a, r, "repo_name", arena_printf(a, "rancher-%s", repo));
 	val_set_str(a, r, "repo_url", arena_printf(a, "https://releases.rancher.com/server-charts/%s", repo));
-	val_set_str(a, r, "chart", arena_printf(a, "rancher-%s/rancher", repo));
+	/* Rancher's Chart.yaml versions have no 'v'; Helm takes --version either way */
+	const char *bare = st->chart_text[0] == 'v' ? st->chart_text + 1 : st->chart_text;
+	set_chart(a, r, spec, arena_printf(a, "rancher-%s", repo), "rancher", bare);
 	val_set_str(a, r, "chart_version", st->chart_text);
 	val_set_int(a, r, "line", st->line_minor);
 	const bool le = !strcmp(tls, "letsEncrypt");
@@ -405,6 +441,7 @@ struct val *lower_spec(struct arena *a, const struct val *spec)
 	val_add(view, "spec", (struct val *)spec)->key = "spec";
 	val_add(view, "tools", lower_tools(a, spec));
 	struct val *helm = val_add(view, "helm", lower_helm(a, spec));
+	val_add(view, "charts", lower_charts(a, spec));
 	val_add(view, "certManager", lower_cert_manager(a, spec));
 	struct stack st;
 	stack_read(spec, &st);

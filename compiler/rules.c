@@ -496,6 +496,49 @@ static void check_rancher_line(struct rules *r)
 			      val_path_str(r->spec, "rancher.hostname"));
 }
 
+/* charts.source dir and mirror install the versions the spec names: a file
+ * is named by its version (rancher-2.14.4.tgz) and a mirror holds the
+ * versions its operator put there, so neither may follow a default that
+ * moves with rhc's table. A cert-manager whose procedure applies a CRD
+ * manifest from a URL (up to 0.14) cannot install from files: the
+ * manifest is not in the chart. */
+static void check_charts(struct rules *r)
+{
+	const struct val *source = val_path(r->spec, "charts.source");
+	const struct val *url = val_path(r->spec, "charts.url");
+	if (!source || !url)
+		return;
+	const bool mirror = !strcmp(source->s, "mirror"), dir = !strcmp(source->s, "dir");
+	if (mirror && !url->len)
+		diags_error(r->d, at(r, located(source, r->spec)), "charts.url",
+			    "charts.source 'mirror' needs charts.url, the chart repository serving both charts");
+	if (!mirror && url->len)
+		diags_warning(r->d, at(r, located(url, r->spec)), "charts.url",
+			      "charts.url is used only with charts.source mirror; source is '%s'", source->s);
+	if (!mirror && !dir)
+		return;
+	const char *what = dir ? "the file named by its version" : "that version from charts.url";
+	const struct val *cv = val_path(r->spec, "rancher.chartVersion");
+	if (cv && !cv->len)
+		diags_error(r->d, at(r, located(source, r->spec)), "rancher.chartVersion",
+			    "charts.source '%s' needs rancher.chartVersion pinned in the spec: helm.sh installs %s",
+			    source->s, what);
+	if (!r->st.cert_manager)
+		return;
+	const struct val *cm = val_path(r->spec, "certManager.version");
+	if (cm && !cm->line)
+		diags_error(r->d, at(r, located(source, r->spec)), "certManager.version",
+			    "charts.source '%s' needs certManager.version pinned in the spec: helm.sh installs %s",
+			    source->s, what);
+	const struct cert_manager_procedure *p = cert_manager_procedure_for(&r->st.cm);
+	char crds[256];
+	cert_manager_crds_url(p, val_path_str(r->spec, "certManager.version"), &r->st.cm, crds, sizeof(crds));
+	if (dir && *crds)
+		diags_error(r->d, field_at(r, "certManager.version"), "certManager.version",
+			    "cert-manager %s applies its CRDs from %s, which is not in the chart file; charts.source 'dir' needs cert-manager v0.15.0 or later (its chart installs the CRDs)",
+			    val_path_str(r->spec, "certManager.version"), crds);
+}
+
 /* rke dials nodes at fmt.Sprintf("%s:%s", address, port), without
  * brackets, and builds etcd endpoints the same way (rancher/rke
  * hosts/dialer.go:77, services/etcd_util.go:38 at v0.2.8, v1.6.3 and
@@ -536,4 +579,5 @@ void rules_check(const struct val *spec, const char *file, struct diags *d)
 	check_chart(&r);
 	check_cert_manager_chart(&r);
 	check_rancher_line(&r);
+	check_charts(&r);
 }

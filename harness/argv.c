@@ -173,6 +173,7 @@ static bool run_recorded(struct verify_ctx *c, const struct script *sc, struct c
 		arena_printf(a, "HOME=%s/home", ws),
 		arena_printf(a, "TMPDIR=%s/tmp", ws),
 		arena_printf(a, "KUBECONFIG=%s/kubeconfig", ws),
+		arena_printf(a, "CHARTS_DIR=%s/charts", ws), /* stand-in chart files (charts.source dir) */
 		arena_printf(a, "%s=%s", *pw_var ? pw_var : "RHC_NO_PASSWORD", CANARY),
 		"LC_ALL=C",
 		NULL,
@@ -333,12 +334,23 @@ static void expect_lb(struct verify_ctx *c, const struct calls *calls)
 		report_add(c->r, CHECK_FAIL, "argv", "lb-nginx.sh", 0, "the tested config is not moved to %s", conf);
 }
 
+/* The chart argument helm.sh gives helm for KEY (rancher, certManager):
+ * the repository's chart, or the stand-in file under CHARTS_DIR. */
+static const char *chart_arg(struct verify_ctx *c, const char *key)
+{
+	const char *chart = val_path_str(c->view, arena_printf(&c->a, "%s.chart", key));
+	if (!val_path_bool(c->view, "charts.from_dir"))
+		return chart;
+	return arena_printf(&c->a, "%s/charts/%s", SANDBOX_DIR, chart);
+}
+
 /* helm.sh: Rancher and cert-manager installs carry the spec's values, each
  * one argument; the bootstrap password never appears in an argument. */
 static void expect_helm(struct verify_ctx *c, const struct calls *calls)
 {
 	size_t failed = c->r->failed;
-	const char *chart = val_path_str(c->view, "rancher.chart");
+	const bool dir = val_path_bool(c->view, "charts.from_dir");
+	const char *chart = chart_arg(c, "rancher");
 	const struct call *r = find_call(calls, "helm.sh", "helm", "upgrade", chart);
 	if (!r) {
 		report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "no helm upgrade of %s", chart);
@@ -355,18 +367,19 @@ static void expect_helm(struct verify_ctx *c, const struct calls *calls)
 	if (!argv_has_file(r, "-f", "values/rancher.yaml"))
 		report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "Rancher install lacks -f values/rancher.yaml");
 	const char *cv = val_path_str(c->view, "rancher.chart_version");
-	if (*cv && !argv_has_pair(r, "--version", cv))
+	if (*cv && !dir && !argv_has_pair(r, "--version", cv))
 		report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "Rancher chart version %s not pinned", cv);
 	if (*val_path_str(c->spec, "rancher.bootstrapPasswordEnv") &&
 	    !argv_has_pair(r, "--set-file", "bootstrapPassword=/dev/fd/3"))
 		report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "the bootstrap password is not passed through a file descriptor");
 	if (val_path_bool(c->view, "certManager.needed")) {
-		const struct call *cm = find_call(calls, "helm.sh", "helm", "upgrade", "jetstack/cert-manager");
+		const char *cm_chart = chart_arg(c, "certManager");
+		const struct call *cm = find_call(calls, "helm.sh", "helm", "upgrade", cm_chart);
 		const char *version = val_path_str(c->spec, "certManager.version");
-		if (!cm || !argv_has_pair(cm, "--version", version) || !argv_has(cm, "--install") ||
+		if (!cm || (!dir && !argv_has_pair(cm, "--version", version)) || !argv_has(cm, "--install") ||
 		    !argv_has_file(cm, "-f", "values/cert-manager.yaml"))
 			report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0,
-				   "no helm upgrade --install of jetstack/cert-manager --version %s -f values/cert-manager.yaml", version);
+				   "no helm upgrade --install of %s --version %s -f values/cert-manager.yaml", cm_chart, version);
 		const char *url = val_path_str(c->view, "certManager.crds_url");
 		if (*url && !find_call(calls, "helm.sh", "kubectl", "apply", url))
 			report_add(c->r, CHECK_FAIL, "argv", "helm.sh", 0, "no kubectl apply of %s", url);
@@ -458,7 +471,7 @@ static void expect_tools(struct verify_ctx *c, const struct calls *calls)
  * inside the sandbox; the rest of the workspace the scripts may write. */
 static bool make_bin(struct verify_ctx *c)
 {
-	static const char *const dirs[] = {"bin", "work", "links", "tools", "home", "tmp", "log"};
+	static const char *const dirs[] = {"bin", "work", "links", "tools", "home", "tmp", "log", "charts"};
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		const char *d = arena_printf(&c->a, "%s/%s", c->ws, dirs[i]);
 		if (mkdir(d, 0755) || chmod(d, 0755))
@@ -471,6 +484,16 @@ static bool make_bin(struct verify_ctx *c)
 	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
 		if (!write_text(arena_printf(&c->a, "%s/bin/%s", c->ws, allowed[i]), "", "", 0755))
 			return false;
+	/* charts.source dir: helm.sh checks its chart files exist; the
+	 * recorder never reads them. Names from the view, which spec.json's
+	 * patterns bound to letters, digits, '.', '-'. */
+	static const char *const charts[] = {"rancher.chart_file", "certManager.chart_file"};
+	for (size_t i = 0; val_path_bool(c->view, "charts.from_dir") && i < 2; i++) {
+		const char *name = val_path_str(c->view, charts[i]);
+		if (*name && !strchr(name, '/') &&
+		    !write_text(arena_printf(&c->a, "%s/charts/%s", c->ws, name), "", "stand-in\n", 0644))
+			return false;
+	}
 	return sandbox_prepare(c->ws) == 0;
 }
 

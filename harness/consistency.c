@@ -467,6 +467,41 @@ static bool line_has(const struct shell_line *l, const char *word)
 	return false;
 }
 
+/* Whether L names chart NAME as the view says helm.sh takes it: the
+ * repository's or mirror's NAME chart, or (charts.source dir) a word ending
+ * in /CHART, the file name. */
+static bool line_has_chart(const struct verify_ctx *c, const struct shell_line *l, const char *chart)
+{
+	if (!val_path_bool(c->view, "charts.from_dir"))
+		return line_has(l, chart);
+	size_t n = strlen(chart);
+	for (size_t k = 0; l && k < l->nwords; k++) {
+		size_t len = l->words[k].len;
+		if (len > n && l->words[k].text[len - n - 1] == '/' && !strcmp(l->words[k].text + len - n, chart))
+			return true;
+	}
+	return false;
+}
+
+/* The chart version install line L pins: its --version, else, for a chart
+ * file, the VERSION of .../NAME-VERSION.tgz (helm pull's name for it). */
+static const char *pinned_version(struct verify_ctx *c, const struct shell_line *l, const char *name)
+{
+	const struct shell_word *vw = word_after(l, "--version", NULL);
+	if (vw)
+		return vw->text;
+	size_t n = strlen(name);
+	for (size_t k = 0; l && k < l->nwords; k++) {
+		const char *t = l->words[k].text, *slash = strrchr(t, '/');
+		size_t len = l->words[k].len;
+		const char *v = slash ? slash + 1 + n + 1 : NULL;
+		if (slash && !strncmp(slash + 1, name, n) && slash[1 + n] == '-' && len > 4 &&
+		    !strcmp(t + len - 4, ".tgz") && v < t + len - 4)
+			return arena_strndup(&c->a, v, (size_t)(t + len - 4 - v));
+	}
+	return NULL;
+}
+
 /* tools.sh: one os/arch in every download, the Helm major helm.sh speaks. */
 static void check_tools(struct verify_ctx *c)
 {
@@ -547,10 +582,10 @@ static void check_cert_manager(struct verify_ctx *c)
 	static const char *const install[] = {"helm", "upgrade", "--install", "cert-manager", NULL};
 	static const char *const install2[] = {"helm", "install", NULL};
 	for (size_t from = 0; (inst = script_find(hs, install, from, &idx)); from = idx + 1)
-		if (line_has(inst, "jetstack/cert-manager"))
+		if (line_has_chart(c, inst, val_path_str(c->view, "certManager.chart")))
 			break;
 	for (size_t from = 0; !inst && (inst = script_find(hs, install2, from, &idx)); from = idx + 1)
-		if (line_has(inst, "jetstack/cert-manager"))
+		if (line_has_chart(c, inst, val_path_str(c->view, "certManager.chart")))
 			break;
 	bool needed = val_path_bool(c->view, "certManager.needed");
 	if (!needed) {
@@ -566,8 +601,8 @@ static void check_cert_manager(struct verify_ctx *c)
 		report_add(c->r, CHECK_FAIL, "cert-manager", "helm.sh", 0, "does not install cert-manager");
 		return;
 	}
-	const struct shell_word *vw = word_after(inst, "--version", NULL);
-	const char *version = vw ? vw->text : "";
+	const char *version = pinned_version(c, inst, "cert-manager");
+	version = version ? version : "";
 	struct semver v;
 	if (!semver_parse(version, &v)) {
 		report_add(c->r, CHECK_FAIL, "cert-manager", "helm.sh", inst->line, "no cert-manager --version");
@@ -634,6 +669,7 @@ static void check_quoting(struct verify_ctx *c)
 		"rancher.hostname", "loadBalancer.address", "loadBalancer.image", "loadBalancer.container",
 		"loadBalancer.configPath", "tools.kubectl", "tools.rke", "tools.helm", "certManager.version",
 		"rancher.chartVersion", "rancher.letsEncrypt.email", "hostAliases.ip", "rancher.bootstrapPasswordEnv",
+		"charts.dir", "charts.url",
 	};
 	/* and what rke2/k3s scripts derive from the spec (the release may be the default) */
 	static const char *const derived[] = {"cluster.release", "cluster.token_env", "cluster.join_url", "cluster.api_url"};
@@ -695,20 +731,25 @@ static void check_chart_pin(struct verify_ctx *c)
 		report_add(c->r, CHECK_FAIL, "chart-pin", "helm.sh", 0, "no 'helm upgrade --install rancher'");
 		return;
 	}
-	const struct shell_word *vw = word_after(l, "--version", NULL);
+	const char *pin = pinned_version(c, l, "rancher");
 	const char *want = val_path_str(c->view, "rancher.chart_version");
-	if (*want && (!vw || strcmp(vw->text, want)))
+	/* a file name carries Chart.yaml's version, without the 'v' */
+	struct semver pv, wv;
+	bool same = pin && (!strcmp(pin, want) || (val_path_bool(c->view, "charts.from_dir") &&
+						    chart_version_parse(pin, &pv) && chart_version_parse(want, &wv) &&
+						    !semver_cmp(&pv, &wv)));
+	if (*want && !same)
 		report_add(c->r, CHECK_FAIL, "chart-pin", "helm.sh", l->line, "Rancher chart %s; rhc's table pins %s",
-			   vw ? vw->text : "unpinned", want);
+			   pin ? pin : "unpinned", want);
 	struct semver v = {2, 99, 0};
 	const bool helm2 = script_find(hs, init, 0, NULL) != NULL;
-	if (helm2 && (!vw || (chart_version_parse(vw->text, &v) && rancher_chart_has(&v, CHART_LOOKUP))))
+	if (helm2 && (!pin || (chart_version_parse(pin, &v) && rancher_chart_has(&v, CHART_LOOKUP))))
 		report_add(c->r, CHECK_FAIL, "chart-pin", "helm.sh", l->line,
 			   "Helm 2 installs Rancher chart %s, whose templates call 'lookup' (from chart %s): Helm 2 cannot render it",
-			   vw ? vw->text : "(unpinned: the newest)", rancher_chart_fact_since(&v, CHART_LOOKUP));
+			   pin ? pin : "(unpinned: the newest)", rancher_chart_fact_since(&v, CHART_LOOKUP));
 	if (c->r->failed == failed)
 		report_add(c->r, CHECK_PASS, "chart-pin", "helm.sh", l->line, "Rancher chart %s, one %s can render",
-			   vw ? vw->text : "(unpinned)", helm2 ? "Helm 2" : "this Helm");
+			   pin ? pin : "(unpinned)", helm2 ? "Helm 2" : "this Helm");
 }
 
 /* rollout-timeout: no `rollout status` in any script waits without bound. */

@@ -67,6 +67,7 @@ rancher:
   agentTLSMode: {p}
   rolloutTimeout: {p}
 hostAliases: {{ip: {p}}}
+charts: {{dir: {p}, url: {p}}}
 """
 
 

@@ -167,6 +167,9 @@ static void test_minimal_spec(void **state)
 		{"rancher.rolloutTimeout", VAL_STR, "10m", 0},
 		{"hostAliases.enabled", VAL_BOOL, NULL, 1},
 		{"hostAliases.ip", VAL_STR, "", 0},
+		{"charts.source", VAL_STR, "repo", 0},
+		{"charts.dir", VAL_STR, "./charts", 0},
+		{"charts.url", VAL_STR, "", 0},
 	};
 	expect_values(r.spec, rows, NROWS(rows));
 
@@ -190,7 +193,7 @@ static void test_minimal_spec(void **state)
 
 	/* members in schema order; written values keep their spot, defaults have none */
 	static const char *const keys[] = {"apiVersion", "name", "tools", "kubernetes", "nodes",
-					   "loadBalancer", "certManager", "rancher", "hostAliases"};
+					   "loadBalancer", "certManager", "rancher", "hostAliases", "charts"};
 	size_t i = 0;
 	for (const struct val *v = r.spec->first; v; v = v->next, i++) {
 		assert_true(i < NROWS(keys));

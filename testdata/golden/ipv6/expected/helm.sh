@@ -29,7 +29,7 @@ helm repo update
 ensure_namespace cert-manager
 kubectl apply -f 'https://raw.githubusercontent.com/jetstack/cert-manager/release-0.10/deploy/manifests/00-crds.yaml'
 kubectl label namespace cert-manager certmanager.k8s.io/disable-validation=true --overwrite
-helm upgrade --install cert-manager jetstack/cert-manager \
+helm upgrade --install cert-manager 'jetstack/cert-manager' \
     --namespace cert-manager \
     --create-namespace \
     --version 'v0.10.1' \

@@ -27,7 +27,7 @@ helm repo update
 
 # cert-manager v1.16.1
 ensure_namespace cert-manager
-helm upgrade --install cert-manager jetstack/cert-manager \
+helm upgrade --install cert-manager 'jetstack/cert-manager' \
     --namespace cert-manager \
     --create-namespace \
     --version 'v1.16.1' \

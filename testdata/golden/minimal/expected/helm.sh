@@ -46,7 +46,7 @@ helm repo update
 # cert-manager v0.11.0
 ensure_namespace cert-manager
 kubectl apply --validate=false -f 'https://raw.githubusercontent.com/jetstack/cert-manager/release-0.11/deploy/manifests/00-crds.yaml'
-helm upgrade --install cert-manager jetstack/cert-manager \
+helm upgrade --install cert-manager 'jetstack/cert-manager' \
     --namespace cert-manager \
     --version 'v0.11.0' \
     -f "$here/values/cert-manager.yaml"

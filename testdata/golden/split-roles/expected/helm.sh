@@ -28,7 +28,7 @@ helm repo update
 # cert-manager v0.14.7
 ensure_namespace cert-manager
 kubectl apply --validate=false -f 'https://github.com/jetstack/cert-manager/releases/download/v0.14.7/cert-manager.crds.yaml'
-helm upgrade --install cert-manager jetstack/cert-manager \
+helm upgrade --install cert-manager 'jetstack/cert-manager' \
     --namespace cert-manager \
     --version 'v0.14.7' \
     -f "$here/values/cert-manager.yaml"
