@@ -1,5 +1,6 @@
 #include "lower.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "stack.h"
@@ -40,6 +41,87 @@ static struct val *lower_helm(struct arena *a, const struct val *spec)
 	val_set_str(a, h, "tiller_image",
 		    p && p->tiller_image ? arena_printf(a, "%s:%s", p->tiller_image, val_path_str(spec, "tools.helm")) : "");
 	return h;
+}
+
+/* An image as the registry holds it: IMAGE (as the public registries name
+ * it) under REG, a Docker Hub official image under library/ (nginx:1.30.3
+ * -> REG/library/nginx:1.30.3), the way rancher-load-images.sh tags what
+ * it pushes. IMAGE unchanged without a registry. */
+static const char *mirrored(struct arena *a, const char *reg, const char *image)
+{
+	if (!*reg)
+		return image;
+	return arena_printf(a, "%s/%s%s", reg, strchr(image, '/') ? "" : "library/", image);
+}
+
+static bool registry_airgapped(const struct val *spec)
+{
+	const char *g = val_path_str(spec, "registry.airgapped");
+	return !strcmp(g, "true") || (!strcmp(g, "default") && *val_path_str(spec, "registry.address"));
+}
+
+static void add_image(struct arena *a, struct val *list, const char *image)
+{
+	if (!val_list_has(list, image))
+		val_add(list, NULL, val_str(a, image));
+}
+
+static int by_string(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The list sorted (images.txt is deterministic whatever the order found). */
+static void sort_strings(struct arena *a, struct val *list)
+{
+	size_t n = (size_t)list->count, i = 0;
+	if (n < 2)
+		return;
+	const char **v = arena_alloc(a, n * sizeof(*v));
+	for (const struct val *e = list->first; e; e = e->next)
+		v[i++] = e->s;
+	qsort(v, n, sizeof(*v), by_string);
+	i = 0;
+	for (struct val *e = list->first; e; e = e->next, i++) {
+		e->s = v[i];
+		e->len = strlen(v[i]);
+	}
+}
+
+/* registry.*: the address every image comes from (empty: public), whether
+ * the build is air-gapped, and the images it names, for images.txt. */
+static struct val *lower_registry(struct arena *a, const struct val *spec, const struct stack *st)
+{
+	struct val *r = val_new(a, VAL_MAP);
+	const char *reg = val_path_str(spec, "registry.address");
+	const char *ca = val_path_str(spec, "registry.caFile");
+	val_set_bool(a, r, "enabled", *reg != '\0');
+	val_set_str(a, r, "address", reg);
+	val_set_bool(a, r, "airgapped", registry_airgapped(spec));
+	val_set_bool(a, r, "online", !registry_airgapped(spec));
+	val_set_str(a, r, "ca_file", ca);
+	val_set_bool(a, r, "mirror_cn", !strcmp(val_path_str(spec, "registry.installMirror"), "cn"));
+	val_set_str(a, r, "endpoint", arena_printf(a, "https://%s", reg));
+	/* registries.yaml is for containerd on rke2/k3s nodes */
+	val_set_bool(a, r, "node_file", *reg && strcmp(val_path_str(spec, "kubernetes.distro"), "rke1"));
+	val_set_str(a, r, "rancher_tag", st->chart_known ? arena_printf(a, "v%ld.%ld.%ld", st->chart.major, st->chart.minor,
+									   st->chart.patch) : "");
+	struct val *images = val_add(r, "images", val_new(a, VAL_LIST));
+	add_image(a, images, val_path_str(spec, "loadBalancer.image"));
+	if (st->chart_known)
+		add_image(a, images, arena_printf(a, "rancher/rancher:v%ld.%ld.%ld", st->chart.major, st->chart.minor,
+						  st->chart.patch));
+	if (st->cert_manager) {
+		const char *version = val_path_str(spec, "certManager.version");
+		const bool le = !strcmp(val_path_str(spec, "rancher.tls"), "letsEncrypt");
+		size_t n;
+		const struct cert_manager_image *rows = cert_manager_images(&n);
+		for (size_t i = 0; i < n; i++)
+			if (cert_manager_image_in(&rows[i], &st->cm) && (le || !rows[i].acme))
+				add_image(a, images, arena_printf(a, "%s:%s", rows[i].image, version));
+	}
+	sort_strings(a, images);
+	return r;
 }
 
 /* Where helm.sh takes the charts from (charts.source): a repository it
@@ -94,6 +176,20 @@ static struct val *lower_cert_manager(struct arena *a, const struct val *spec)
 	/* values/cert-manager.yaml: how the chart installs the CRDs */
 	val_set_bool(a, c, "install_crds", p->crds == CM_CRDS_INSTALL_CRDS);
 	val_set_bool(a, c, "crds_enabled", p->crds == CM_CRDS_ENABLED);
+	/* with a registry: every image of this release from it */
+	const char *reg = val_path_str(spec, "registry.address");
+	struct val *images = val_add(c, "images", val_new(a, VAL_LIST));
+	size_t n;
+	const struct cert_manager_image *rows = cert_manager_images(&n);
+	for (size_t i = 0; i < n && *reg; i++) {
+		if (!cert_manager_image_in(&rows[i], &v) || (rows[i].acme && strcmp(tls, "letsEncrypt")))
+			continue;
+		struct val *m = val_add(images, NULL, val_new(a, VAL_MAP));
+		val_set_bool(a, m, "controller", !*rows[i].component);
+		val_set_str(a, m, "component", rows[i].component);
+		val_set_str(a, m, "repository", mirrored(a, reg, rows[i].image));
+	}
+	val_set_bool(a, c, "no_values", (p->crds == CM_CRDS_MANIFEST_LABEL || p->crds == CM_CRDS_MANIFEST) && !images->count);
 	return c;
 }
 
@@ -125,6 +221,14 @@ static struct val *lower_rancher(struct arena *a, const struct val *spec, const 
 	val_set_bool(a, r, "tls_secret", !strcmp(tls, "secret"));
 	val_set_bool(a, r, "tls_external", !strcmp(tls, "external"));
 	val_set_bool(a, r, "tls_letsencrypt", le);
+	/* with a registry: systemDefaultRegistry, and Rancher's own image by the
+	 * chart's value names: image.registry/repository from 2.12.3, before
+	 * it rancherImage, which carries the registry itself */
+	const char *reg = val_path_str(spec, "registry.address");
+	const bool image_values = !known || rancher_chart_has(&st->chart, CHART_IMAGE_VALUES);
+	val_set_bool(a, r, "image_values", *reg && image_values);
+	val_set_str(a, r, "rancher_image", *reg && !image_values ? mirrored(a, reg, "rancher/rancher") : "");
+	val_set_bool(a, r, "bundled_system_chart", registry_airgapped(spec));
 	return r;
 }
 
@@ -169,6 +273,7 @@ static struct val *lower_lb(struct arena *a, const struct val *spec, const struc
 	struct val *lb = val_new(a, VAL_MAP);
 	const char *balance = val_path_str(spec, "loadBalancer.balance");
 	const char *distro = val_path_str(spec, "kubernetes.distro");
+	val_set_str(a, lb, "image", mirrored(a, val_path_str(spec, "registry.address"), val_path_str(spec, "loadBalancer.image")));
 	val_set_bool(a, lb, "least_conn", !strcmp(balance, "least_conn"));
 	val_set_bool(a, lb, "hash", !strcmp(balance, "hash"));
 	struct val *workers = val_add(lb, "workers", val_new(a, VAL_LIST));
@@ -265,14 +370,19 @@ struct node_distro {
 	const char *kubeconfig;	   /* written by the first server */
 	long long join_port;	   /* where joining nodes register */
 	const char *default_token_env;
+	const char *cn_install_url; /* the installer on the documented China mirror */
+	const char *mirror_env;	    /* the variable that points it at the mirror's artifacts */
+	const char *artifacts_dir;  /* air-gapped: the installer and release artifacts on the node */
 };
 static const struct node_distro node_distros[] = {
 	{"rke2", "/etc/rancher/rke2", "/var/lib/rancher/rke2/server/manifests", "https://get.rke2.io",
 	 "INSTALL_RKE2_VERSION", "INSTALL_RKE2_TYPE", "server", "agent", "rke2-server", "rke2-agent",
-	 "/etc/rancher/rke2/rke2.yaml", 9345, "RKE2_TOKEN"},
+	 "/etc/rancher/rke2/rke2.yaml", 9345, "RKE2_TOKEN", "https://rancher-mirror.rancher.cn/rke2/install.sh",
+	 "INSTALL_RKE2_MIRROR", "/root/rke2-artifacts"},
 	{"k3s", "/etc/rancher/k3s", "/var/lib/rancher/k3s/server/manifests", "https://get.k3s.io",
 	 "INSTALL_K3S_VERSION", "INSTALL_K3S_EXEC", "server", "agent", "k3s", "k3s-agent",
-	 "/etc/rancher/k3s/k3s.yaml", 6443, "K3S_TOKEN"},
+	 "/etc/rancher/k3s/k3s.yaml", 6443, "K3S_TOKEN", "https://rancher-mirror.rancher.cn/k3s/k3s-install.sh",
+	 "INSTALL_K3S_MIRROR", "/root/k3s-artifacts"},
 };
 
 static const struct node_distro *node_distro_for(const char *distro)
@@ -345,7 +455,11 @@ static struct val *lower_cluster(struct arena *a, const struct val *spec, const 
 	val_set_str(a, c, "token_file", arena_printf(a, "%s/join-token", nd->config_dir));
 	val_set_str(a, c, "manifests_dir", nd->manifests_dir);
 	val_set_str(a, c, "manifest_file", arena_printf(a, "%s/rhc-coredns-hosts.yaml", nd->manifests_dir));
-	val_set_str(a, c, "install_url", nd->install_url);
+	const bool cn = !strcmp(val_path_str(spec, "registry.installMirror"), "cn");
+	val_set_str(a, c, "install_url", cn ? nd->cn_install_url : nd->install_url);
+	val_set_str(a, c, "mirror_env", cn ? nd->mirror_env : "");
+	val_set_str(a, c, "artifacts_dir", nd->artifacts_dir);
+	val_set_str(a, c, "registries_file", arena_printf(a, "%s/registries.yaml", nd->config_dir));
 	val_set_str(a, c, "version_env", nd->version_env);
 	val_set_str(a, c, "type_env", nd->type_env);
 	val_set_str(a, c, "remote_kubeconfig", nd->kubeconfig);
@@ -410,7 +524,9 @@ static struct val *lower_rehearsal(struct arena *a, const struct val *spec, cons
 				   const struct stack *st)
 {
 	struct val *r = val_new(a, VAL_MAP);
-	val_set_bool(a, r, "enabled", !val_path_bool(helm, "tiller") && val_path_int(helm, "major") >= 3);
+	/* air-gapped builds reach no public host; kind and its ingress do */
+	val_set_bool(a, r, "enabled", !val_path_bool(helm, "tiller") && val_path_int(helm, "major") >= 3 &&
+					      !registry_airgapped(spec));
 	val_set_str(a, r, "cluster", arena_printf(a, "rhc-%s", val_path_str(spec, "name")));
 	/* What the spec's own cluster runs, for run.sh to compare with the
 	 * rehearsal cluster (and tests/cluster/rehearse-local.sh to pick one):
@@ -458,6 +574,7 @@ struct val *lower_spec(struct arena *a, const struct val *spec)
 	struct stack st;
 	stack_read(spec, &st);
 	val_add(view, "rancher", lower_rancher(a, spec, &st));
+	val_add(view, "registry", lower_registry(a, spec, &st));
 	val_add(view, "lb", lower_lb(a, spec, val_get(spec, "nodes")));
 	struct val *aliases = val_add(view, "hostAliases", lower_aliases(a, spec, &st));
 	val_add(view, "cluster", lower_cluster(a, spec, aliases, &st));

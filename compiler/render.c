@@ -24,7 +24,7 @@ struct artefact_rule {
 };
 
 static const struct artefact_rule rules[] = {
-	{"tools.sh", "templates/common/tools.sh.tmpl", ESC_SH, 0755, NULL, NULL, NULL},
+	{"tools.sh", "templates/common/tools.sh.tmpl", ESC_SH, 0755, NULL, NULL, "registry.online"},
 	{"nginx.conf", "templates/common/nginx.conf.tmpl", ESC_NGINX, 0644, NULL, NULL, NULL},
 	{"lb-nginx.sh", "templates/common/lb-nginx.sh.tmpl", ESC_SH, 0755, NULL, NULL, NULL},
 	{"rancher-cluster.yml", "templates/rke1/rancher-cluster.yml.tmpl", ESC_YAML, 0644, NULL, NULL, "cluster.rke1"},
@@ -33,6 +33,8 @@ static const struct artefact_rule rules[] = {
 	{"cluster.sh", "templates/rke2/cluster.sh.tmpl", ESC_SH, 0755, NULL, NULL, "cluster.per_node"},
 	{"manifests/coredns-hosts.yaml", "templates/rke2/coredns-hosts-rke2.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, "cluster.coredns_rke2"},
 	{"manifests/coredns-hosts.yaml", "templates/rke2/coredns-hosts-k3s.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, "cluster.coredns_k3s"},
+	{"registries.yaml", "templates/rke2/registries.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, "registry.node_file"},
+	{"images.txt", "templates/common/images.txt.tmpl", ESC_COMMENT, 0644, NULL, NULL, "registry.enabled"},
 	{"helm.sh", "templates/common/helm.sh.tmpl", ESC_SH, 0755, NULL, NULL, NULL},
 	{"values/cert-manager.yaml", "templates/common/values-cert-manager.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, "certManager.needed"},
 	{"values/rancher.yaml", "templates/common/values-rancher.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, NULL},

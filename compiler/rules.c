@@ -470,6 +470,13 @@ static void check_rancher_line(struct rules *r)
 		diags_warning(r->d, field_at(r, "rancher.agentTLSMode"), "rancher.agentTLSMode",
 			      "Rancher chart %s has no agentTLSMode value (from %s); the setting is not passed",
 			      st->chart_text, rancher_chart_fact_since(&st->chart, CHART_AGENT_TLS_MODE));
+	/* an unknown value is dropped by Helm without a word: the password
+	 * would never be set, and the first visitor of the UI picks one */
+	if (*val_path_str(r->spec, "rancher.bootstrapPasswordEnv") && st->chart_known &&
+	    !rancher_chart_has(&st->chart, CHART_BOOTSTRAP_PASSWORD))
+		diags_error(r->d, field_at(r, "rancher.bootstrapPasswordEnv"), "rancher.bootstrapPasswordEnv",
+			    "Rancher chart %s has no bootstrapPassword value (from %s): Rancher asks for the admin password at the first login; remove rancher.bootstrapPasswordEnv",
+			    st->chart_text, rancher_chart_fact_since(&st->chart, CHART_BOOTSTRAP_PASSWORD));
 	if (le && !strcmp(tls_mode, "strict") && has_mode)
 		diags_warning(r->d, field_at(r, "rancher.agentTLSMode"), "rancher.agentTLSMode",
 			      "with agent TLS mode strict, Let's Encrypt needs privateCA=true and its CA uploaded, or agents fail to connect (Rancher docs, Install/Upgrade on a Kubernetes Cluster); leave it empty for system-store");
@@ -529,6 +536,63 @@ static void check_charts(struct rules *r)
 			    val_path_str(r->spec, "certManager.version"), crds);
 }
 
+/* registry.*: what an address, an air-gapped build and the China mirror
+ * need. RKE1 is refused rather than served by rke's private_registries:
+ * it reached end of life on 2025-07-31, Rancher 2.12+ cannot manage it, and
+ * its air-gapped path (rke's system images, private_registries in
+ * cluster.yml) is one rhc cannot test against a current release. */
+static void check_registry(struct rules *r)
+{
+	const struct val *addr = val_path(r->spec, "registry.address");
+	const struct val *ca = val_path(r->spec, "registry.caFile");
+	const struct val *gap = val_path(r->spec, "registry.airgapped");
+	const struct val *cn = val_path(r->spec, "registry.installMirror");
+	const struct val *distro = kube(r, "distro");
+	if (!addr || !ca || !gap || !cn || !distro)
+		return;
+	const struct val *reg = val_path(r->spec, "registry");
+	const char *port = strchr(addr->s, ':');
+	if (port && strtol(port + 1, NULL, 10) > 65535)
+		diags_error(r->d, at(r, located(addr, reg)), "registry.address", "port %s is above 65535", port + 1);
+	if (ca->len && !addr->len)
+		diags_error(r->d, at(r, located(ca, reg)), "registry.caFile",
+			    "a CA file without registry.address: there is no registry to trust it for");
+	const bool airgapped = !strcmp(gap->s, "true") || (!strcmp(gap->s, "default") && addr->len);
+	if (airgapped && !addr->len)
+		diags_error(r->d, at(r, located(gap, reg)), "registry.airgapped",
+			    "an air-gapped install needs registry.address: every image must come from a private registry");
+	const bool rke1 = !strcmp(distro->s, "rke1");
+	if (rke1 && (addr->len || airgapped))
+		diags_error(r->d, at(r, located(addr->len ? addr : gap, reg)), "registry.address",
+			    "a private registry needs distro rke2 or k3s; RKE1 (end of life 2025-07-31) is not served: rhc writes no private_registries into rancher-cluster.yml");
+	if (rke1 && !strcmp(cn->s, "cn"))
+		diags_error(r->d, at(r, located(cn, reg)), "registry.installMirror",
+			    "installMirror 'cn' mirrors the rke2 and k3s installers; rke1 has none");
+	if (!airgapped)
+		return;
+	if (!strcmp(cn->s, "cn"))
+		diags_error(r->d, at(r, located(cn, reg)), "registry.installMirror",
+			    "installMirror 'cn' downloads from rancher-mirror.rancher.cn, a public host; an air-gapped install takes the installer from the nodes (set airgapped: false to use the mirror)");
+	if (!strcmp(val_path_str(r->spec, "charts.source"), "repo"))
+		diags_error(r->d, field_at(r, "charts.source"), "charts.source",
+			    "an air-gapped install cannot reach the public chart repositories; set charts.source to dir or mirror");
+	if (r->st.hp && r->st.hp->tiller)
+		diags_error(r->d, field_at(r, "tools.helm"), "tools.helm",
+			    "Helm 2 cannot install air-gapped: helm init pulls tiller from ghcr.io and fetches the stable repository; use Helm 3");
+	if (!strcmp(val_path_str(r->spec, "rancher.tls"), "letsEncrypt"))
+		diags_error(r->d, field_at(r, "rancher.tls"), "rancher.tls",
+			    "Let's Encrypt needs its ACME server and public DNS, which an air-gapped install cannot reach; use tls rancher, secret or external");
+	if (r->st.cert_manager) {
+		const struct cert_manager_procedure *p = cert_manager_procedure_for(&r->st.cm);
+		char crds[256];
+		cert_manager_crds_url(p, val_path_str(r->spec, "certManager.version"), &r->st.cm, crds, sizeof(crds));
+		if (*crds && strcmp(val_path_str(r->spec, "charts.source"), "dir"))
+			diags_error(r->d, field_at(r, "certManager.version"), "certManager.version",
+				    "cert-manager %s applies its CRDs from %s, which an air-gapped install cannot reach; use cert-manager v0.15.0 or later (its chart installs the CRDs)",
+				    val_path_str(r->spec, "certManager.version"), crds);
+	}
+}
+
 /* rke dials nodes at fmt.Sprintf("%s:%s", address, port), without
  * brackets, and builds etcd endpoints the same way (rancher/rke
  * hosts/dialer.go:77, services/etcd_util.go:38 at v0.2.8, v1.6.3 and
@@ -570,4 +634,5 @@ void rules_check(const struct val *spec, const char *file, struct diags *d)
 	check_cert_manager_chart(&r);
 	check_rancher_line(&r);
 	check_charts(&r);
+	check_registry(&r);
 }

@@ -60,6 +60,29 @@ static void maybe_stream(struct tree *t, struct node *seq)
 		t->streamed = seq;
 }
 
+/* The dotted path of open container TO, as the schema names it
+ * (loadBalancer.ports, nodes[2].roles): a limit error then says which list
+ * it means. An item's index is its list's count while it is open. Keys are
+ * cut to 32 bytes and the path to LEN, so a hostile key cannot grow it. */
+static void stack_path(const struct tree *t, const struct node *to, char *out, size_t len)
+{
+	size_t at = 0;
+	out[0] = '\0';
+	for (int i = 1; i < t->depth && at < len; i++) {
+		const struct node *n = t->stack[i], *up = t->stack[i - 1];
+		int w;
+		if (up->kind == NODE_SEQ)
+			w = snprintf(out + at, len - at, "[%zu]", up->count ? up->count - 1 : 0);
+		else if (n->key)
+			w = snprintf(out + at, len - at, "%s%.32s", at ? "." : "", n->key->text);
+		else
+			w = 0;
+		at = w < 0 || (size_t)w >= len - at ? len - 1 : at + (size_t)w;
+		if (n == to)
+			break;
+	}
+}
+
 /* The stream's limits (load.h), checked as each item or key arrives. */
 static bool within_limits(struct tree *t, const struct node *parent)
 {
@@ -69,10 +92,10 @@ static bool within_limits(struct tree *t, const struct node *parent)
 	size_t max = parent->kind == NODE_MAP ? s->max_keys : parent == t->streamed ? s->max_streamed_items : s->max_items;
 	if (!max || parent->count <= max)
 		return true;
-	char msg[200];
-	snprintf(msg, sizeof(msg), "%.64s%sa %s of more than %zu %s; refused as it is read",
-		 parent->key ? parent->key->text : "", parent->key ? ": " : "", parent->kind == NODE_MAP ? "mapping" : "list",
-		 max, parent->kind == NODE_MAP ? "keys" : "items");
+	char path[160], msg[260];
+	stack_path(t, parent, path, sizeof(path));
+	snprintf(msg, sizeof(msg), "%s%sa %s of more than %zu %s; refused as it is read", path, *path ? ": " : "",
+		 parent->kind == NODE_MAP ? "mapping" : "list", max, parent->kind == NODE_MAP ? "keys" : "items");
 	tree_error(t, parent->line, parent->col, msg);
 	t->refused = true;
 	return false;

@@ -113,6 +113,37 @@ void cert_manager_crds_url(const struct cert_manager_procedure *p, const char *v
 }
 
 /* Source: cert-manager/cert-manager at each tag,
+ * deploy/charts/cert-manager/values.yaml: image.repository,
+ * webhook.image.repository and cainjector.image.repository in every
+ * release rhc installs (v0.10/v0.11: cainjector a subchart, the same key
+ * from the parent); startupapicheck from v1.5.0, its image
+ * quay.io/jetstack/cert-manager-ctl until v1.13.x and
+ * cert-manager-startupapicheck from v1.14.0; acmesolver.image.repository
+ * from v1.11.0. From v1.20.0 the chart composes images from
+ * imageRegistry/imageNamespace/image.name, and *.image.repository is still
+ * the "full repository override" that wins (v1.20.0 values.yaml:171-207). */
+static const struct cert_manager_image cert_manager_image_rows[] = {
+	{"", "quay.io/jetstack/cert-manager-controller", {0, 0, 0}, {0, 0, 0}, false},
+	{"webhook", "quay.io/jetstack/cert-manager-webhook", {0, 0, 0}, {0, 0, 0}, false},
+	{"cainjector", "quay.io/jetstack/cert-manager-cainjector", {0, 0, 0}, {0, 0, 0}, false},
+	{"startupapicheck", "quay.io/jetstack/cert-manager-ctl", {1, 5, 0}, {1, 14, 0}, false},
+	{"startupapicheck", "quay.io/jetstack/cert-manager-startupapicheck", {1, 14, 0}, {0, 0, 0}, false},
+	{"acmesolver", "quay.io/jetstack/cert-manager-acmesolver", {1, 11, 0}, {0, 0, 0}, true},
+};
+
+const struct cert_manager_image *cert_manager_images(size_t *n)
+{
+	*n = sizeof(cert_manager_image_rows) / sizeof(cert_manager_image_rows[0]);
+	return cert_manager_image_rows;
+}
+
+bool cert_manager_image_in(const struct cert_manager_image *img, const struct semver *v)
+{
+	static const struct semver open = {0, 0, 0};
+	return semver_cmp(&img->from, v) <= 0 && (!semver_cmp(&img->until, &open) || semver_cmp(v, &img->until) < 0);
+}
+
+/* Source: cert-manager/cert-manager at each tag,
  * deploy/charts/cert-manager/Chart.template.yaml: kubeVersion from v1.9,
  * apiVersion v2 from v1.15.0. */
 static const struct cert_manager_chart cert_manager_charts[] = {

@@ -50,6 +50,19 @@ struct cert_manager_procedure {
 };
 const struct cert_manager_procedure *cert_manager_procedure_for(const struct semver *v);
 
+/* cert-manager's images and the chart values that name their repository
+ * (the tag defaults to the chart's appVersion, the release itself). */
+struct cert_manager_image {
+	const char *component; /* "" for the controller, else the values key: "webhook", ... */
+	const char *image;     /* the default repository, without a tag */
+	struct semver from;    /* first release with this image under this value */
+	struct semver until;   /* first release without it, or {0,0,0}: still there */
+	bool acme;	       /* used only for ACME (Let's Encrypt) challenges */
+};
+/* The rows in order; *N gets their count. */
+const struct cert_manager_image *cert_manager_images(size_t *n);
+bool cert_manager_image_in(const struct cert_manager_image *img, const struct semver *v);
+
 /* cert-manager's Helm chart: what its Chart.yaml demands. */
 struct cert_manager_chart {
 	struct semver from;	    /* first version this row covers */

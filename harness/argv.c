@@ -311,7 +311,7 @@ static void expect_lb(struct verify_ctx *c, const struct calls *calls)
 		want[n++] = "--network", want[n++] = "host";
 	for (const struct val *u = ups ? ups->first : NULL; u && n < 70 && !val_path_bool(c->view, "lb.ipv6"); u = u->next)
 		want[n++] = "-p", want[n++] = val_path_str(u, "publish");
-	want[n++] = "-v", want[n++] = mount, want[n++] = val_path_str(c->spec, "loadBalancer.image");
+	want[n++] = "-v", want[n++] = mount, want[n++] = val_path_str(c->view, "lb.image");
 	bool same = run && run->argc == n;
 	for (size_t i = 0; same && i < n; i++)
 		same = !strcmp(run->argv[i], want[i]);

@@ -105,8 +105,10 @@ static void check_kubectl(struct verify_ctx *c)
 			continue;
 		fprintf(m, deployment, ds ? "DaemonSet" : "Deployment", name, name, name, name);
 		fclose(m);
-		const char *argv[] = {"kubectl", "patch", "--local", "-f", manifest, "--type", "strategic",
-				      "-p", f->data, "-o", "json", NULL};
+		/* --local still loads a client config: the user's may be broken
+		 * or point anywhere, and nothing here needs one */
+		const char *argv[] = {"kubectl", "patch", "--local", "--kubeconfig", "/dev/null", "-f", manifest,
+				      "--type", "strategic", "-p", f->data, "-o", "json", NULL};
 		struct buf out = {0}, err = {0};
 		int rc = run_capture(argv, NULL, &out, &err);
 		if (rc != 0) {

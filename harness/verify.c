@@ -429,6 +429,7 @@ int verify_dir(const char *dir, const struct verify_options *opt, struct report 
 			parse_artefacts(&c);
 			check_consistency(&c);
 			check_distro_artefacts(&c);
+			check_airgap(&c);
 			check_real_tools(&c);
 			check_argv(&c);
 		}

@@ -86,6 +86,8 @@ void check_consistency(struct verify_ctx *c);
 /* rke2/k3s: the nodes' config.yaml, install.sh and cluster.sh against each
  * other and spec.json (distro.c). */
 void check_distro_artefacts(struct verify_ctx *c);
+/* Air-gapped and mirrored installs: no public host, one registry (airgap.c). */
+void check_airgap(struct verify_ctx *c);
 /* The nodes of spec.json the load balancer must reach on PORT: the worker
  * nodes on an ingress port, the servers on rke2's 9345 and the API's 6443;
  * NULL for a port that is neither. From rancher-cluster.yml (rke1) or the

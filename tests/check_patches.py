@@ -59,7 +59,7 @@ def main():
             patch = f.read()
         json.loads(patch)
         result = subprocess.run(
-            ["kubectl", "patch", "--local", "-f", os.path.join(manifests, MANIFESTS[kind]),
+            ["kubectl", "patch", "--local", "--kubeconfig", os.devnull, "-f", os.path.join(manifests, MANIFESTS[kind]),
              "--type", "strategic", "-p", patch, "-o", "json"],
             capture_output=True, text=True)
         if result.returncode != 0:

@@ -67,6 +67,7 @@ rancher:
   agentTLSMode: {p}
   rolloutTimeout: {p}
 hostAliases: {{ip: {p}}}
+registry: {{address: {p}, caFile: {p}}}
 charts: {{dir: {p}, url: {p}}}
 """
 

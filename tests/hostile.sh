@@ -194,7 +194,7 @@ PY
     python3 -c 'import sys; m, s = sys.argv[1].split(":")[-2:]; sys.exit(0 if int(m) * 60 + float(s) < float(sys.argv[2]) else 1)' "$wall" "$s_max" ||
         fail "$case_name took $wall"
     case "$case_name" in
-    many-ports) grep -q "ports: a list of more than 10000 items; refused as it is read" "$tmp/err" || fail "no limit message" ;;
+    many-ports) grep -q "loadBalancer.ports: a list of more than 10000 items; refused as it is read" "$tmp/err" || fail "no limit message" ;;
     many-keys) grep -q "in.yml:1:1: error: a mapping of more than 1000 keys; refused as it is read" "$tmp/err" || fail "no limit message" ;;
     many-nodes) grep -q "nodes: a list of more than 200000 items; refused as it is read" "$tmp/err" || fail "no limit message" ;;
     esac

@@ -244,6 +244,33 @@ DEFECTS.update({
                             True, "quoting", "nodes/worker-2/install.sh"),
 })
 
+# air-gap defects, seeded into testdata/golden/airgap-rke2 (registry
+# registry.example.com:5000, CA /etc/rancher/registry-ca.pem)
+DEFECTS.update({
+    "airgap-public-installer": (lambda o: add_line(o + "/nodes/cp-2/install.sh", r"artifacts='/root/rke2-artifacts'",
+                                                   'curl -sfL https://get.rke2.io -o "$artifacts/install.sh"'),
+                                True, "public-host", "nodes/cp-2/install.sh"),
+    "airgap-public-chart-repo": (lambda o: add_line(o + "/helm.sh", "set -euo pipefail",
+                                                    "helm repo add jetstack 'https://charts.jetstack.io'"),
+                                 True, "public-host", "helm.sh"),
+    "lb-image-without-registry": (lambda o: sub(o + "/lb-nginx.sh", r"^image='registry\.example\.com:5000/library/nginx:1\.30\.3'",
+                                                "image='nginx:1.30.3'"),
+                                  True, "registry", "lb-nginx.sh"),
+    "cert-manager-image-public": (lambda o: sub(o + "/values/cert-manager.yaml",
+                                                r'"registry\.example\.com:5000/quay\.io/jetstack/cert-manager-webhook"',
+                                                '"quay.io/jetstack/cert-manager-webhook"'),
+                                  True, "registry", "values/cert-manager.yaml"),
+    "node-registry-differs": (lambda o: sub(o + "/nodes/worker-1/config.yaml", r'^system-default-registry: .*$',
+                                            'system-default-registry: "registry.example.org:5000"'),
+                              True, "registry", "nodes/worker-1/config.yaml"),
+    "registries-yaml-ca": (lambda o: sub(o + "/registries.yaml", r'ca_file: "/etc/rancher/registry-ca\.pem"',
+                                         'ca_file: "/etc/ssl/other-ca.pem"'),
+                           True, "registry", "registries.yaml"),
+    "rancher-registry-differs": (lambda o: sub(o + "/values/rancher.yaml", r'^systemDefaultRegistry: .*$',
+                                               'systemDefaultRegistry: "docker.io"'),
+                                 True, "registry", "values/rancher.yaml"),
+})
+
 
 def main():
     rhc, spec, case = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -269,9 +296,14 @@ def main():
         # nothing is left there
         vtmp = os.path.join(tmp, "vtmp")
         os.mkdir(vtmp)
+        # a broken client config of the user's: the static checks (kubectl
+        # patch --local among them) need none and must not read it
+        broken = os.path.join(tmp, "kubeconfig")
+        with open(broken, "w") as f:
+            f.write("garbage: [\n")
         started = time.monotonic()
         r = subprocess.run([rhc, "verify", "--require-tools", out], capture_output=True, text=True, timeout=100,
-                           env=dict(os.environ, TMPDIR=vtmp))
+                           env=dict(os.environ, TMPDIR=vtmp, KUBECONFIG=broken))
         took = time.monotonic() - started
         print(r.stdout if len(r.stdout) < 100000 else r.stdout[:100000] + "...", end="")
         print(r.stderr[:100000], end="", file=sys.stderr)

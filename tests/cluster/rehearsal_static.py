@@ -139,6 +139,15 @@ def check_case(rhc, case_dir):
                 fail("a Helm 2 spec got a rehearsal/ directory")
             print("ok: Helm 2 spec, no rehearsal (as documented)")
             return
+        # air-gapped (a registry address, airgapped not false): kind and its
+        # ingress are public downloads, so no rehearsal either
+        reg = spec.get("registry", {})
+        airgapped = reg.get("airgapped") == "true" or (reg.get("airgapped") == "default" and reg.get("address"))
+        if airgapped:
+            if has:
+                fail("an air-gapped spec got a rehearsal/ directory")
+            print("ok: air-gapped spec, no rehearsal (as documented)")
+            return
         if not has:
             fail("a Helm 3 spec got no rehearsal/")
         check_kind_config(out, spec)

@@ -167,6 +167,10 @@ static void test_minimal_spec(void **state)
 		{"rancher.rolloutTimeout", VAL_STR, "10m", 0},
 		{"hostAliases.enabled", VAL_BOOL, NULL, 1},
 		{"hostAliases.ip", VAL_STR, "", 0},
+		{"registry.address", VAL_STR, "", 0},
+		{"registry.caFile", VAL_STR, "", 0},
+		{"registry.airgapped", VAL_STR, "default", 0},
+		{"registry.installMirror", VAL_STR, "", 0},
 		{"charts.source", VAL_STR, "repo", 0},
 		{"charts.dir", VAL_STR, "./charts", 0},
 		{"charts.url", VAL_STR, "", 0},
@@ -193,7 +197,8 @@ static void test_minimal_spec(void **state)
 
 	/* members in schema order; written values keep their spot, defaults have none */
 	static const char *const keys[] = {"apiVersion", "name", "tools", "kubernetes", "nodes",
-					   "loadBalancer", "certManager", "rancher", "hostAliases", "charts"};
+					   "loadBalancer", "certManager", "rancher", "hostAliases", "registry",
+					   "charts"};
 	size_t i = 0;
 	for (const struct val *v = r.spec->first; v; v = v->next, i++) {
 		assert_true(i < NROWS(keys));
