@@ -53,7 +53,7 @@ rm -rf "$work/probe" "$work/out" "$work/charts" "$work/chart-src"
     die "rhc build $spec_in failed: $(cat "$work/probe.log")"
 run_sh="$work/probe/rehearsal/run.sh"
 helm_spec="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tools"]["helm"])' "$work/probe/spec.json")"
-[ -f "$run_sh" ] || die "$spec_in: Helm $helm_spec has no rehearsal (tiller and Helm 2 charts do not run on the Kubernetes releases built here); only Helm 3 specs are rehearsed"
+[ -f "$run_sh" ] || die "$spec_in: rhc writes no rehearsal for it (Helm $helm_spec; rhc writes none for Helm 2, whose tiller and charts do not run on the releases built here, nor for an air-gapped build, whose rehearsal would need public downloads)"
 # the values rhc rendered for run.sh (single-quoted words, or bare)
 assigned() { sed -n "s/^$1='\\{0,1\\}\\([^']*\\)'\\{0,1\\}\$/\\1/p" "$run_sh"; }
 spec_kubernetes="$(assigned spec_kubernetes)"
