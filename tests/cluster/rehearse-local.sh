@@ -45,14 +45,25 @@ work="$(cd "$2" && pwd)"
 rhc="$(realpath "${RHC:-$root/build/rhc}")"
 [ -x "$rhc" ] || die "no rhc at $rhc (build it: meson compile -C build, or set RHC)"
 command -v python3 >/dev/null || die "python3 is not installed"
-python3 -c 'import yaml' 2>/dev/null || die "PyYAML is not installed (Debian package: python3-yaml)"
 
 # --- what the spec implies, from rhc's own build of it -----------------------
 rm -rf "$work/probe" "$work/out" "$work/charts" "$work/chart-src"
 "$rhc" build "$spec_in" -o "$work/probe" >/dev/null 2>"$work/probe.log" ||
     die "rhc build $spec_in failed: $(cat "$work/probe.log")"
 run_sh="$work/probe/rehearsal/run.sh"
-helm_spec="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tools"]["helm"])' "$work/probe/spec.json")"
+# what the resolved spec says, as shell assignments (one python3 for all)
+spec_vars() { # SPEC_JSON
+    python3 -c '
+import json, shlex, sys
+s = json.load(open(sys.argv[1]))
+nodes = " ".join("%s:%s" % (n["name"], str("worker" in n["roles"]).lower()) for n in s["nodes"])
+for k, v in (("helm_spec", s["tools"]["helm"]), ("cm_version", s["certManager"]["version"]),
+             ("distro", s["kubernetes"]["distro"]), ("nodes", nodes),
+             ("password_env", s["rancher"]["bootstrapPasswordEnv"])):
+    print("%s=%s" % (k, shlex.quote(v)))' "$1"
+}
+helm_spec="" cm_version="" distro="" nodes="" password_env=""
+eval "$(spec_vars "$work/probe/spec.json")"
 [ -f "$run_sh" ] || die "$spec_in: rhc writes no rehearsal for it (Helm $helm_spec; rhc writes none for Helm 2, whose tiller and charts do not run on the releases built here, nor for an air-gapped build, whose rehearsal would need public downloads)"
 # the values rhc rendered for run.sh (single-quoted words, or bare)
 assigned() { sed -n "s/^$1='\\{0,1\\}\\([^']*\\)'\\{0,1\\}\$/\\1/p" "$run_sh"; }
@@ -95,10 +106,12 @@ fi
 # --- the spec with the test charts as its chart source ------------------------
 # composed, not constructed: every scalar keeps its text and style (YAML 1.1
 # words such as `on` or `0755` stay what rhc reads them as)
-cm_version="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["certManager"]["version"])' "$work/probe/spec.json")"
 python3 - "$spec_in" "$work/spec.yml" "$work/charts" "$rancher_chart" "$cm_version" <<'EOF'
 import sys
-import yaml
+try:
+    import yaml
+except ImportError:
+    sys.exit("rehearse-local: PyYAML is not installed (Debian package: python3-yaml)")
 
 src, dst, charts, chart, cm = sys.argv[1:]
 STR = "tag:yaml.org,2002:str"
@@ -144,10 +157,7 @@ with open(dst, "w") as f:
 EOF
 "$rhc" build "$work/spec.yml" -o "$work/out" >/dev/null 2>"$work/build.log" ||
     die "rhc build of the rehearsal copy failed: $(cat "$work/build.log")"
-spec_json="$work/out/spec.json"
-field() { # DOTTED.PATH of the built spec.json
-    python3 -c 'import functools,json,sys; print(functools.reduce(lambda v, k: v[k], sys.argv[2].split("."), json.load(open(sys.argv[1]))))' "$spec_json" "$1"
-}
+eval "$(spec_vars "$work/out/spec.json")"
 
 # --- the test charts, packaged as `helm pull` names them ----------------------
 export HELM_CACHE_HOME="$work/helm/cache" HELM_CONFIG_HOME="$work/helm/config" HELM_DATA_HOME="$work/helm/data"
@@ -164,11 +174,6 @@ bound=none
 say "charts: $(cd "$work/charts" && echo *) (test stand-ins; Rancher's kubeVersion: $bound)"
 
 # --- the control plane: one node per spec node, labelled as kind's ------------
-nodes="$(python3 -c '
-import json, sys
-s = json.load(open(sys.argv[1]))
-print(" ".join("%s:%s" % (n["name"], str("worker" in n["roles"]).lower()) for n in s["nodes"]))' "$spec_json")"
-distro="$(field kubernetes.distro)"
 cp_sh="$here/control-plane.sh"
 # shellcheck disable=SC2317 # called by the trap
 stop() {
@@ -183,7 +188,6 @@ NODES="$nodes" DISTRO="$distro" K8S_VERSION="$k8s" RHC_CP_BIN="$bin" RHC_CP_PROB
 say "control plane $k8s up in $((SECONDS - t0))s for $spec_kubernetes ($distro, $(wc -w <<<"$nodes") nodes)"
 
 # --- the rehearsal, as a user runs it against an existing cluster ------------
-password_env="$(field rancher.bootstrapPasswordEnv)"
 if [ -n "$password_env" ] && [ -z "${!password_env:-}" ]; then
     export "$password_env=rehearsal-$RANDOM$RANDOM"
 fi
