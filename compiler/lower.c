@@ -417,7 +417,8 @@ static void add_node(struct arena *a, struct val *list, const struct val *n, con
 /* rke2/k3s: the per-node view (first server, the other servers, then the
  * agents: the order cluster.sh installs them in) and the values every
  * node's files share. */
-static struct val *lower_cluster(struct arena *a, const struct val *spec, const struct val *aliases)
+static struct val *lower_cluster(struct arena *a, const struct val *spec, const struct val *aliases,
+				 const struct stack *st)
 {
 	struct val *c = val_new(a, VAL_MAP);
 	const char *distro = val_path_str(spec, "kubernetes.distro");
@@ -435,11 +436,10 @@ static struct val *lower_cluster(struct arena *a, const struct val *spec, const 
 	val_set_bool(a, c, "coredns_rke2", rke2 && coredns);
 	val_set_bool(a, c, "coredns_k3s", k3s && coredns);
 	struct val *nodes = val_add(c, "nodes", val_new(a, VAL_LIST));
-	const char *version = val_path_str(spec, "kubernetes.version");
+	/* the release the stack resolved: the spec's, else the table's default */
+	const char *version = st->kube_text;
 	struct semver v = {0, 0, 0};
 	const struct distro_release *row = nd ? distro_release_for(distro, version) : NULL;
-	if (nd && !*version)
-		row = distro_newest_release(distro), version = row->release;
 	semver_parse(version, &v);
 	const char *ingress = val_path_str(spec, "kubernetes.ingress");
 	if (!strcmp(ingress, "default"))
@@ -565,7 +565,7 @@ struct val *lower_spec(struct arena *a, const struct val *spec)
 	val_add(view, "registry", lower_registry(a, spec, &st));
 	val_add(view, "lb", lower_lb(a, spec, val_get(spec, "nodes")));
 	struct val *aliases = val_add(view, "hostAliases", lower_aliases(a, spec, &st));
-	val_add(view, "cluster", lower_cluster(a, spec, aliases));
+	val_add(view, "cluster", lower_cluster(a, spec, aliases, &st));
 	val_add(view, "rehearsal", lower_rehearsal(a, spec, helm));
 	return view;
 }

@@ -322,12 +322,9 @@ static void check_kubernetes_versions(struct rules *r)
 	if (!rke || !k8s || !kubectl || !distro)
 		return;
 	if (strcmp(distro->s, "rke1")) {
-		const struct distro_release *newest = distro_newest_release(distro->s);
-		if (k8s->len)
-			check_kubectl_skew(r, kubectl, k8s->s, "kubernetes.version");
-		else if (newest)
-			check_kubectl_skew(r, kubectl, newest->release,
-					   distro->s[0] == 'r' ? "the default rke2 release" : "the default k3s release");
+		/* the release the stack resolved, and where it came from */
+		if (*r->st.kube_text)
+			check_kubectl_skew(r, kubectl, r->st.kube_text, r->st.kube_source);
 		return;
 	}
 	const struct rke_release *rel = rke_release_for(rke->s);

@@ -9,14 +9,15 @@ static void read_kubernetes(const struct val *spec, struct stack *st)
 	const char *set = val_path_str(spec, "kubernetes.version");
 	const char *distro = val_path_str(spec, "kubernetes.distro");
 	const struct rke_release *rel = rke_release_for(val_path_str(spec, "tools.rke"));
-	/* rke2/k3s: the release names its Kubernetes (v1.33.13+rke2r2) */
-	const struct distro_release *newest = strcmp(distro, "rke1") ? distro_newest_release(distro) : NULL;
+	/* rke2/k3s: the release names its Kubernetes (v1.33.13+rke2r2); empty:
+	 * the table's default row; rke1: the rke release's own default */
+	const struct distro_release *def = distro_default_release(distro);
 	st->kube_text = "";
 	st->kube_source = "kubernetes.version";
 	if (*set) {
 		st->kube_text = set;
-	} else if (newest) {
-		st->kube_text = newest->release;
+	} else if (def) {
+		st->kube_text = def->release;
 		snprintf(st->kube_source_buf, sizeof(st->kube_source_buf), "the default %s release", distro);
 		st->kube_source = st->kube_source_buf;
 	} else if (!strcmp(distro, "rke1") && rel) {
@@ -27,7 +28,8 @@ static void read_kubernetes(const struct val *spec, struct stack *st)
 	st->kube_known = *st->kube_text && semver_parse(st->kube_text, &st->kube);
 }
 
-/* The newest chart of the table that this stack installs without a
+/* The default line's newest chart when this stack installs it without a
+ * problem; else the newest chart of the table that it installs without a
  * problem, else without an error; "" when none (or for the alpha repo,
  * whose pre-releases the table does not list). */
 static void default_chart(const struct val *spec, struct stack *st)
@@ -36,7 +38,14 @@ static void default_chart(const struct val *spec, struct stack *st)
 		return;
 	size_t n;
 	const struct rancher_line *lines = rancher_lines(&n);
+	const struct rancher_line *def = rancher_default_line();
 	const char *fallback = NULL;
+	struct semver dv;
+	if (def && chart_version_parse(def->newest, &dv) &&
+	    stack_check_chart(st, &dv, def->newest, NULL, NULL) == STACK_OK) {
+		snprintf(st->chart_text, sizeof(st->chart_text), "%s", def->newest);
+		return;
+	}
 	for (size_t i = n; i-- > 0;) {
 		struct semver v;
 		if (!chart_version_parse(lines[i].newest, &v))
@@ -56,6 +65,7 @@ static void default_chart(const struct val *spec, struct stack *st)
 void stack_read(const struct val *spec, struct stack *st)
 {
 	*st = (struct stack){0};
+	st->distro = val_path_str(spec, "kubernetes.distro");
 	st->helm_text = val_path_str(spec, "tools.helm");
 	st->hp = semver_parse(st->helm_text, &st->helm) ? helm_procedure_for(&st->helm) : NULL;
 	read_kubernetes(spec, st);
@@ -187,6 +197,22 @@ static void check_cert_manager(struct checker *c, const struct stack *st, const 
 		       st->cm.patch);
 }
 
+/* The distro against the line: RKE1 under a line no longer documented to
+ * run on it (versions.c, rke1_local) is a warning, since nothing in the
+ * chart refuses it. */
+static void check_distro(struct checker *c, const struct stack *st, const char *text,
+			 const struct rancher_line *line)
+{
+	const struct rancher_line *last = rancher_last_rke1_line();
+	if (!st->distro || strcmp(st->distro, "rke1") || !line || !last || line->minor <= last->minor)
+		return;
+	report(c, STACK_WARNING, "rancher.chartVersion",
+	       "Rancher %s is not documented to run on RKE1: Rancher 2.12 stopped managing RKE1 clusters and from 2.13 the install docs "
+	       "list K3s, RKE2 and hosted clusters for the cluster Rancher runs on (RKE1 reached end of life on 2025-07-31); "
+	       "use distro rke2 or k3s, or a 2.%ld chart",
+	       text, last->minor);
+}
+
 enum stack_severity stack_check_chart(const struct stack *st, const struct semver *chart,
 				      const char *chart_text, stack_report_fn fn, void *ctx)
 {
@@ -202,6 +228,7 @@ enum stack_severity stack_check_chart(const struct stack *st, const struct semve
 	check_helm(&c, st, chart, chart_text, line);
 	check_kubernetes(&c, st, chart, chart_text, line);
 	check_cert_manager(&c, st, chart, chart_text);
+	check_distro(&c, st, chart_text, line);
 	return c.worst;
 }
 

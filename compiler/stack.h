@@ -11,6 +11,7 @@
 #include "versions.h"
 
 struct stack {
+	const char *distro;		 /* kubernetes.distro */
 	struct semver helm;
 	const struct helm_procedure *hp; /* NULL: a Helm major rhc does not know */
 	bool kube_known;

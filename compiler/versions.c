@@ -186,20 +186,40 @@ const struct cert_manager_chart *cert_manager_chart_for(const struct semver *v)
  * the line before it). */
 #define RN_250 "github.com/rancher/rancher/releases/tag/v2.5.0, Install/Upgrade Notes"
 #define RN_2120 "github.com/rancher/rancher/releases/tag/v2.12.0, Important"
+/* rke1_local: the line is documented to run on an RKE1 (local) cluster.
+ * Rancher 2.12 stops managing RKE1 clusters (R@v2.12.0
+ * chart/scripts/pre-upgrade-hook.sh: "Rancher v2.12+ does not support
+ * RKE1", refusing upgrades while RKE1 cluster resources exist), and from
+ * 2.13 the install docs list only K3s, RKE2, EKS, AKS and GKE for the
+ * cluster Rancher runs on (rancher/rancher-docs versioned_docs/version-2.13
+ * /getting-started/installation-and-upgrade/install-upgrade-on-a-kubernetes-
+ * cluster/install-upgrade-on-a-kubernetes-cluster.md, "Kubernetes Cluster");
+ * 2.12 is the last line whose docs still describe the RKE1 path. The
+ * chart's own README still names RKE1 up to v2.15.0 (a stale sentence, not
+ * a statement of support).
+ * is_default: 2.14, whose newest chart 2.14.4 an empty chartVersion pins
+ * when the stack can install it. Its chart admits Kubernetes < 1.36
+ * (R@v2.14.4 chart/Chart.yaml), so every default release (v1.34) and the
+ * v1.35 ones; 2.15.0 is the line's first and only GA (R@v2.15.0, no 2.15.1).
+ * Every GA tag is published to the `latest` repo (R@v2.14.4 scripts/version:
+ * release tags -> CHART_REPO=latest); `stable` gets a chart only when the
+ * promote-to-stable workflow copies it (scripts/chart/copy), which on
+ * 2026-08-21 had last marked v2.14.3 (README.md "stable v2.14.3", PR
+ * #55848): hence the schema's repo default `latest`. */
 static const struct rancher_line rancher_line_rows[] = {
-	{3, "2.3.11", NULL, NULL, NULL, NULL, true, true, false},
-	{4, "2.4.18", NULL, NULL, NULL, NULL, true, true, false},
-	{5, "2.5.17", "v1.17.0", RN_250, "v3.2.0", RN_250, false, true, false},
-	{6, "2.6.14", NULL, NULL, "v3.2.0", RN_250, false, true, false},
-	{7, "2.7.18", NULL, NULL, "v3.2.0", RN_250, false, true, false},
-	{8, "2.8.15", NULL, NULL, "v3.2.0", RN_250, false, true, false},
-	{9, "2.9.12", NULL, NULL, "v3.2.0", RN_250, false, true, true},
-	{10, "2.10.12", NULL, NULL, "v3.2.0", RN_250, false, true, true},
-	{11, "2.11.16", NULL, NULL, "v3.2.0", RN_250, false, true, true},
-	{12, "2.12.12", "v1.31.0", RN_2120, "v3.2.0", RN_250, false, false, true},
-	{13, "2.13.8", NULL, NULL, "v3.2.0", RN_250, false, false, true},
-	{14, "2.14.4", NULL, NULL, "v3.2.0", RN_250, false, false, true},
-	{15, "2.15.0", NULL, NULL, "v3.2.0", RN_250, false, false, true},
+	{3, "2.3.11", NULL, NULL, NULL, NULL, true, true, false, true, false},
+	{4, "2.4.18", NULL, NULL, NULL, NULL, true, true, false, true, false},
+	{5, "2.5.17", "v1.17.0", RN_250, "v3.2.0", RN_250, false, true, false, true, false},
+	{6, "2.6.14", NULL, NULL, "v3.2.0", RN_250, false, true, false, true, false},
+	{7, "2.7.18", NULL, NULL, "v3.2.0", RN_250, false, true, false, true, false},
+	{8, "2.8.15", NULL, NULL, "v3.2.0", RN_250, false, true, false, true, false},
+	{9, "2.9.12", NULL, NULL, "v3.2.0", RN_250, false, true, true, true, false},
+	{10, "2.10.12", NULL, NULL, "v3.2.0", RN_250, false, true, true, true, false},
+	{11, "2.11.16", NULL, NULL, "v3.2.0", RN_250, false, true, true, true, false},
+	{12, "2.12.12", "v1.31.0", RN_2120, "v3.2.0", RN_250, false, false, true, true, false},
+	{13, "2.13.8", NULL, NULL, "v3.2.0", RN_250, false, false, true, false, false},
+	{14, "2.14.4", NULL, NULL, "v3.2.0", RN_250, false, false, true, false, true},
+	{15, "2.15.0", NULL, NULL, "v3.2.0", RN_250, false, false, true, false, false},
 };
 #define NLINES (sizeof(rancher_line_rows) / sizeof(rancher_line_rows[0]))
 
@@ -216,6 +236,23 @@ const struct rancher_line *rancher_kube_min(const struct rancher_line *line)
 		if (l->kube_min)
 			doc = l;
 	return doc;
+}
+
+const struct rancher_line *rancher_default_line(void)
+{
+	for (size_t i = 0; i < NLINES; i++)
+		if (rancher_line_rows[i].is_default)
+			return &rancher_line_rows[i];
+	return NULL;
+}
+
+const struct rancher_line *rancher_last_rke1_line(void)
+{
+	const struct rancher_line *last = NULL;
+	for (size_t i = 0; i < NLINES; i++)
+		if (rancher_line_rows[i].rke1_local)
+			last = &rancher_line_rows[i];
+	return last;
 }
 
 const struct rancher_line *rancher_line_for(const struct semver *chart)
@@ -479,16 +516,21 @@ void tool_urls_for(const char *os, const char *arch, const char *kubectl, const 
  * restates. K3s: the newest GA release pages found per minor
  * (github.com/k3s-io/k3s/releases/tag/v1.34.9+k3s1, v1.35.6+k3s1,
  * v1.36.1+k3s1; v1.36.2+k3s1 was still a pre-release there). Ordered by
- * distro, then release. */
+ * distro, then release.
+ * is_default, one row per distro: what an empty kubernetes.version installs.
+ * The v1.34 releases: Rancher 2.14 (the default chart) admits Kubernetes
+ * < 1.36 (R@v2.14.4 chart/Chart.yaml), cert-manager 1.20 and 1.21 both
+ * support 1.34 (cert-manager.io "Supported Releases"), and the test suite
+ * rehearses on a v1.34 control plane (tests/cluster/versions.env). */
 static const struct distro_release distro_releases[] = {
-	{"rke2", "v1.32.13+rke2r2", "1.45.205"},
-	{"rke2", "v1.33.13+rke2r2", "1.46.201"},
-	{"rke2", "v1.34.10+rke2r1", "1.46.201"},
-	{"rke2", "v1.35.7+rke2r1", "1.46.201"},
-	{"rke2", "v1.36.3+rke2r1", "1.46.201"},
-	{"k3s", "v1.34.9+k3s1", NULL},
-	{"k3s", "v1.35.6+k3s1", NULL},
-	{"k3s", "v1.36.1+k3s1", NULL},
+	{"rke2", "v1.32.13+rke2r2", "1.45.205", false},
+	{"rke2", "v1.33.13+rke2r2", "1.46.201", false},
+	{"rke2", "v1.34.10+rke2r1", "1.46.201", true},
+	{"rke2", "v1.35.7+rke2r1", "1.46.201", false},
+	{"rke2", "v1.36.3+rke2r1", "1.46.201", false},
+	{"k3s", "v1.34.9+k3s1", NULL, true},
+	{"k3s", "v1.35.6+k3s1", NULL, false},
+	{"k3s", "v1.36.1+k3s1", NULL, false},
 };
 
 const struct distro_release *distro_release_for(const char *distro, const char *release)
@@ -506,6 +548,14 @@ const struct distro_release *distro_newest_release(const char *distro)
 		if (!strcmp(distro_releases[i].distro, distro))
 			best = &distro_releases[i];
 	return best;
+}
+
+const struct distro_release *distro_default_release(const char *distro)
+{
+	for (size_t i = 0; i < sizeof(distro_releases) / sizeof(distro_releases[0]); i++)
+		if (!strcmp(distro_releases[i].distro, distro) && distro_releases[i].is_default)
+			return &distro_releases[i];
+	return NULL;
 }
 
 const struct distro_release *distro_release_at(size_t i)

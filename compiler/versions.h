@@ -82,11 +82,17 @@ struct rancher_line {
 	bool local_agents;	/* the local cluster runs cattle-cluster-agent and -node-agent */
 	bool node_agent;	/* cattle-node-agent exists at all (downstream RKE1 from 2.5) */
 	bool strict_agent_tls;	/* agent-tls-mode defaults to strict on new installs */
+	bool rke1_local;	/* documented to run on an RKE1 cluster (the local cluster) */
+	bool is_default;	/* its newest chart is what an empty chartVersion tries first */
 };
 /* The row of CHART's line, or NULL for a line outside the table. */
 const struct rancher_line *rancher_line_for(const struct semver *chart);
 /* Rows oldest first; *N gets their count. */
 const struct rancher_line *rancher_lines(size_t *n);
+/* The row marked is_default (one line). */
+const struct rancher_line *rancher_default_line(void);
+/* The newest line documented to run on an RKE1 cluster (rke1_local). */
+const struct rancher_line *rancher_last_rke1_line(void);
 /* The row documenting LINE's minimum Kubernetes: LINE's own, else the
  * nearest earlier line's; NULL when none is documented. */
 const struct rancher_line *rancher_kube_min(const struct rancher_line *line);
@@ -149,11 +155,15 @@ struct distro_release {
 	const char *distro;  /* "rke2" or "k3s" */
 	const char *release; /* as INSTALL_RKE2_VERSION / INSTALL_K3S_VERSION take it */
 	const char *coredns_chart; /* rke2: the rke2-coredns chart it ships (its default servers block) */
+	bool is_default;     /* what an empty kubernetes.version installs (one row per distro) */
 };
 /* The row for RELEASE of DISTRO, or NULL when rhc's table does not have it. */
 const struct distro_release *distro_release_for(const char *distro, const char *release);
 /* The newest release of DISTRO in the table (NULL for a distro without one). */
 const struct distro_release *distro_newest_release(const char *distro);
+/* The row of DISTRO marked is_default: what an empty kubernetes.version
+ * installs (NULL for a distro without one, rke1: rke's own default). */
+const struct distro_release *distro_default_release(const char *distro);
 /* Each row in turn, for listings: I from 0 until NULL. */
 const struct distro_release *distro_release_at(size_t i);
 /* The release suffix of DISTRO ("+rke2r", "+k3s"), or NULL (rke1). */

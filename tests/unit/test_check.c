@@ -130,10 +130,10 @@ static void test_minimal_spec(void **state)
 		{"name", VAL_STR, "rancher", 0},
 		{"tools.os", VAL_STR, "linux", 0},
 		{"tools.arch", VAL_STR, "amd64", 0},
-		{"tools.kubectl", VAL_STR, "v1.15.3", 0},
-		{"tools.rke", VAL_STR, "v0.2.8", 0},
-		{"tools.helm", VAL_STR, "v2.14.3", 0},
-		{"kubernetes.distro", VAL_STR, "rke1", 0},
+		{"tools.kubectl", VAL_STR, "v1.34.12", 0},
+		{"tools.rke", VAL_STR, "v1.8.14", 0},
+		{"tools.helm", VAL_STR, "v3.22.0", 0},
+		{"kubernetes.distro", VAL_STR, "rke2", 0},
 		{"kubernetes.version", VAL_STR, "", 0},
 		{"kubernetes.sshKeyPath", VAL_STR, "~/.ssh/id_rsa", 0},
 		{"kubernetes.etcd.snapshot", VAL_BOOL, NULL, 1},
@@ -153,9 +153,9 @@ static void test_minimal_spec(void **state)
 		{"loadBalancer.zone", VAL_BOOL, NULL, 1},
 		{"loadBalancer.proxyConnectTimeout", VAL_STR, "5s", 0},
 		{"loadBalancer.proxyTimeout", VAL_STR, "10m", 0},
-		{"certManager.version", VAL_STR, "v0.11.0", 0},
+		{"certManager.version", VAL_STR, "v1.21.1", 0},
 		{"rancher.hostname", VAL_STR, "rancher.example.com", 0},
-		{"rancher.repo", VAL_STR, "stable", 0},
+		{"rancher.repo", VAL_STR, "latest", 0},
 		{"rancher.chartVersion", VAL_STR, "", 0},
 		{"rancher.replicas", VAL_INT, NULL, 3},
 		{"rancher.tls", VAL_STR, "rancher", 0},
@@ -239,7 +239,7 @@ static void test_plain_words_stay_strings(void **state)
 				   "  failTimeout: 10s\n"
 				   "rancher:\n"
 				   "  hostname: rancher.example.com\n"
-				   "  chartVersion: 2.4.18\n"
+				   "  chartVersion: 2.14.4\n"
 				   "  letsEncrypt:\n"
 				   "    email: ''\n"
 				   "hostAliases:\n"
@@ -251,11 +251,11 @@ static void test_plain_words_stay_strings(void **state)
 	assert_non_null(r.spec);
 	static const struct expect rows[] = {
 		{"name", VAL_STR, "0755", 0},
-		{"tools.helm", VAL_STR, "v2.14.3", 0}, /* a null section takes the defaults */
-		{"kubernetes.distro", VAL_STR, "rke1", 0},
+		{"tools.helm", VAL_STR, "v3.22.0", 0}, /* a null section takes the defaults */
+		{"kubernetes.distro", VAL_STR, "rke2", 0},
 		{"loadBalancer.name", VAL_STR, "off", 0},
 		{"loadBalancer.failTimeout", VAL_STR, "10s", 0},
-		{"rancher.chartVersion", VAL_STR, "2.4.18", 0},
+		{"rancher.chartVersion", VAL_STR, "2.14.4", 0},
 		{"rancher.letsEncrypt.email", VAL_STR, "", 0},
 	};
 	expect_values(r.spec, rows, NROWS(rows));
@@ -284,18 +284,25 @@ struct row {
 };
 #define ROW(yaml, diags) {yaml, sizeof(yaml) - 1, diags}
 
+/* Every row runs; each mismatch is printed, then the test fails once. */
 static void run_rows(const struct row *rows, size_t n, bool valid)
 {
+	size_t bad = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct result r;
 		check(&r, rows[i].yaml, rows[i].len);
-		if ((r.spec != NULL) != valid)
-			fail_msg("row %zu: spec %s", i, r.spec ? "accepted" : "refused");
-		if (strcmp(r.diags, rows[i].diags))
-			print_error("row %zu:\n", i);
-		assert_string_equal(r.diags, rows[i].diags);
+		if ((r.spec != NULL) != valid) {
+			print_error("row %zu: spec %s\n", i, r.spec ? "accepted" : "refused");
+			bad++;
+		}
+		if (strcmp(r.diags, rows[i].diags)) {
+			print_error("row %zu:\n--- expected\n%s--- got\n%s", i, rows[i].diags, r.diags);
+			bad++;
+		}
 		release(&r);
 	}
+	if (bad)
+		fail_msg("%zu of %zu rows differ", bad, n);
 }
 
 static void test_unknown_and_duplicate_keys(void **state)
@@ -449,7 +456,15 @@ static void test_missing_values(void **state)
 /* The last rke and its newest Kubernetes, with Helm 3. */
 #define CURRENT                                                                                   \
 	"tools: {helm: v3.16.2, rke: v1.8.14, kubectl: v1.32.2}\n"                                  \
-	"kubernetes: {version: v1.32.13-rancher1-3}\n"
+	"kubernetes: {version: v1.32.13-rancher1-3, distro: rke1}\n"
+
+/* Appended to a spec that sets none of these: RKE1 with the last rke's
+ * default Kubernetes (v1.32) and a kubectl one minor from it. */
+#define RKE1 "kubernetes: {distro: rke1}\ntools: {kubectl: v1.32.2}\n"
+/* The walk-through's 2019 stack, for rows about its versions. */
+#define STACK_2019                                                                                \
+	"tools: {helm: v2.14.3, rke: v0.2.8, kubectl: v1.15.3}\nkubernetes: {distro: rke1}\n"        \
+	"certManager: {version: v0.11.0}\n"
 
 /* rke1 and an IPv6 node address (rules.c, check_rke_ipv6) */
 #define RKE_V6                                                                                    \
@@ -468,7 +483,7 @@ static void test_rules_errors(void **state)
 			 "  - name: c\n    address: 10.0.0.1\n"
 			 "  - name: d\n    address: 2001:DB8::1\n"
 			 "  - name: e\n    address: 2001:db8:0:0:0:0:0:1\n"
-			 "loadBalancer: {address: 10.0.0.100}\nrancher: {hostname: rancher.example.com}\n",
+			 "loadBalancer: {address: 10.0.0.100}\nrancher: {hostname: rancher.example.com}\n" RKE1,
 		    "spec.yml:4:3: warning: nodes: 6 etcd nodes: an even count tolerates no more failures "
 		    "than 5; use an odd number\n"
 		    "spec.yml:5:14: error: nodes[0].address: rke cannot reach IPv6 address '::1': " RKE_V6 "\n"
@@ -501,19 +516,19 @@ static void test_rules_errors(void **state)
 		/* each distro takes its own cni and ingress values and releases */
 		ROW(BASE "kubernetes:\n  distro: k3s\n  ingress: nginx\n  version: v1.36.3+rke2r1\n"
 			 "tools: {helm: v3.16.2}\n",
-		    "spec.yml:1:1: warning: tools.kubectl: kubectl v1.15.3 is 21 minor versions from "
+		    "spec.yml:1:1: warning: tools.kubectl: kubectl v1.34.12 is 2 minor versions from "
 		    "Kubernetes v1.36.3+rke2r1 (kubernetes.version); kubectl supports one minor of skew\n"
 		    "spec.yml:12:12: error: kubernetes.ingress: ingress 'nginx' is not available with "
 		    "distro k3s; it takes default, traefik, none\n"
 		    "spec.yml:13:12: error: kubernetes.version: 'v1.36.3+rke2r1' is not a k3s release; "
 		    "k3s releases look like v1.36.1+k3s1\n"),
-		ROW(BASE "kubernetes:\n  distro: rke2\n  cni: flannel\ntools: {kubectl: v1.36.0, helm: v3.16.2}\n",
+		ROW(BASE "kubernetes:\n  distro: rke2\n  cni: flannel\ntools: {kubectl: v1.34.0, helm: v3.16.2}\n",
 		    "spec.yml:12:8: error: kubernetes.cni: cni 'flannel' is not available with distro "
 		    "rke2; it takes default, canal, calico, cilium\n"),
-		ROW(BASE "kubernetes:\n  ingress: none\n",
+		ROW(BASE "kubernetes:\n  ingress: none\n  distro: rke1\ntools: {kubectl: v1.32.2}\n",
 		    "spec.yml:11:12: error: kubernetes.ingress: ingress 'none' is not available with "
 		    "distro rke1; it takes default, nginx\n"),
-		ROW(BASE "kubernetes:\n  distro: rke2\n  etcd: {creation: 90m}\ntools: {kubectl: v1.36.0, helm: v3.16.2}\n",
+		ROW(BASE "kubernetes:\n  distro: rke2\n  etcd: {creation: 90m}\ntools: {kubectl: v1.34.0, helm: v3.16.2}\n",
 		    "spec.yml:12:20: error: kubernetes.etcd.creation: '90m' must be a whole number of hours "
 		    "that divides 24 (1h, 2h, 3h, 4h, 6h, 8h, 12h or 24h): RKE2 and K3s take a cron "
 		    "schedule\n"),
@@ -524,17 +539,17 @@ static void test_rules_errors(void **state)
 		    "false means off (drop one of them)\n"),
 		/* the version table (versions.c): combinations that cannot work */
 		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer: {address: 10.0.0.100}\n"
-			 "rancher:\n  hostname: rancher.example.com\n  chartVersion: 2.6.14\n",
-		    "spec.yml:1:1: warning: tools.rke: Rancher 2.6 needs Kubernetes 1.17.0 or later (documented "
-		    "for 2.5: github.com/rancher/rancher/releases/tag/v2.5.0, Install/Upgrade Notes); Kubernetes "
-		    "v1.14.6-rancher1-1 (the default of rke v0.2.8) is outside that range\n"
+			 "rancher:\n  hostname: rancher.example.com\n  chartVersion: 2.6.14\n" STACK_2019,
 		    "spec.yml:7:17: error: rancher.chartVersion: Helm v2.14.3 cannot render Rancher chart 2.6.14: "
 		    "its templates call 'lookup' (from chart 2.6.0), which Helm 2 and Helm 3.0 do not have; pin "
-		    "chartVersion 2.5.17 or older, or use Helm 3.1 or later\n"),
+		    "chartVersion 2.5.17 or older, or use Helm 3.1 or later\n"
+		    "spec.yml:8:29: warning: tools.rke: Rancher 2.6 needs Kubernetes 1.17.0 or later (documented "
+		    "for 2.5: github.com/rancher/rancher/releases/tag/v2.5.0, Install/Upgrade Notes); Kubernetes "
+		    "v1.14.6-rancher1-1 (the default of rke v0.2.8) is outside that range\n"),
 		ROW(BASE CURRENT "certManager: {version: v1.16.1}\n"
 			 "hostAliases: {workloads: [rancher, cattle-node-agent]}\n",
 		    "spec.yml:13:36: error: hostAliases.workloads[1]: cattle-node-agent was removed in Rancher "
-		    "2.12; chart 2.15.0 (line 2.15) has no such workload to patch\n"),
+		    "2.12; chart 2.12.12 (line 2.12) has no such workload to patch\n"),
 		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer: {address: 10.0.0.100}\n"
 			 "rancher:\n  hostname: rancher.example.com\n  chartVersion: 2.9.12\n" CURRENT
 			 "certManager: {version: v1.16.1}\n",
@@ -542,17 +557,22 @@ static void test_rules_errors(void **state)
 		    "1.31.0 (chart/Chart.yaml); Helm refuses it on Kubernetes v1.32.13-rancher1-3 "
 		    "(kubernetes.version)\n"),
 		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer: {address: 10.0.0.100}\n"
-			 "rancher:\n  hostname: rancher.example.com\n  chartVersion: 2.3.2\n",
+			 "rancher:\n  hostname: rancher.example.com\n  chartVersion: 2.3.2\n" STACK_2019,
 		    "spec.yml:7:17: error: rancher.chartVersion: Rancher chart 2.3.2 creates "
 		    "certmanager.k8s.io/v1alpha1 issuers, which cert-manager 0.11 and later do not serve; use "
 		    "chart 2.3.4 or later, or cert-manager v0.10\n"),
 		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer: {address: 10.0.0.100}\n"
 			 "rancher:\n  hostname: rancher.example.com\n  chartVersion: 2.14.4\n" CURRENT
 			 "certManager: {version: v0.15.0}\n",
+		    "spec.yml:7:17: warning: rancher.chartVersion: Rancher 2.14.4 is not documented to run on "
+		    "RKE1: Rancher 2.12 stopped managing RKE1 clusters and from 2.13 the install docs list K3s, "
+		    "RKE2 and hosted clusters for the cluster Rancher runs on (RKE1 reached end of life on "
+		    "2025-07-31); use distro rke2 or k3s, or a 2.12 chart\n"
 		    "spec.yml:10:24: error: certManager.version: Rancher chart 2.14.4 creates only "
 		    "cert-manager.io/v1 issuers (from chart 2.14.0); cert-manager v0.15.0 does not serve them: "
 		    "use v1.0 or later\n"),
-		ROW(BASE "tools: {rke: v0.2.8, kubectl: v1.16.0}\nkubernetes: {version: v1.16.0-rancher1-1}\n",
+		ROW(BASE "tools: {rke: v0.2.8, kubectl: v1.16.0}\nkubernetes: {version: v1.16.0-rancher1-1, distro: rke1}\n"
+			 "certManager: {version: v0.11.0}\n",
 		    "spec.yml:11:23: error: kubernetes.version: rke v0.2.8 cannot install Kubernetes "
 		    "'v1.16.0-rancher1-1'; it knows v1.12.10-rancher1-2, v1.13.10-rancher1-2, "
 		    "v1.14.6-rancher1-1, v1.15.3-rancher1-1\n"),
@@ -571,29 +591,37 @@ static void test_rules_warnings(void **state)
 			 "loadBalancer: {address: 10.0.0.100}\nrancher: {hostname: rancher.example.com}\n",
 		    "spec.yml:4:3: warning: nodes: 2 etcd nodes: an even count tolerates no more failures "
 		    "than 1; use an odd number\n"),
-		ROW(BASE "tools: {rke: v1.5.3, kubectl: v1.27.0}\n",
+		ROW(BASE "tools: {rke: v1.5.3, kubectl: v1.27.0}\nkubernetes: {distro: rke1}\n",
 		    "spec.yml:10:14: warning: tools.rke: rke v1.5.3 is not in rhc's table; its Kubernetes "
 		    "versions cannot be checked\n"),
-		ROW(BASE "tools: {kubectl: v1.18.0}\n",
+		ROW(BASE "tools: {kubectl: v1.18.0, rke: v0.2.8, helm: v2.14.3}\nkubernetes: {distro: rke1}\n"
+			 "certManager: {version: v0.11.0}\n",
 		    "spec.yml:10:18: warning: tools.kubectl: kubectl v1.18.0 is 4 minor versions from "
 		    "Kubernetes v1.14.6-rancher1-1 (the default of rke v0.2.8); kubectl supports one minor "
 		    "of skew\n"),
-		ROW(BASE "tools: {kubectl: v1.18.0}\nkubernetes: {version: v1.12.10-rancher1-2}\n",
+		ROW(BASE "tools: {kubectl: v1.18.0, rke: v0.2.8, helm: v2.14.3}\n"
+			 "kubernetes: {version: v1.12.10-rancher1-2, distro: rke1}\ncertManager: {version: v0.11.0}\n",
 		    "spec.yml:10:18: warning: tools.kubectl: kubectl v1.18.0 is 6 minor versions from "
 		    "Kubernetes v1.12.10-rancher1-2 (kubernetes.version); kubectl supports one minor of skew\n"),
 		/* within one minor: silent */
-		ROW(BASE "tools: {kubectl: v1.16.0}\nkubernetes: {version: v1.15.3-rancher1-1}\n", ""),
-		ROW(BASE "tools: {kubectl: v1.13.5}\n", ""),
-		/* rke2/k3s: kubectl against the release, or the newest release in the table */
-		ROW(BASE "tools: {kubectl: v1.33.0, helm: v3.16.2}\nkubernetes: {distro: rke2}\n",
-		    "spec.yml:10:18: warning: tools.kubectl: kubectl v1.33.0 is 3 minor versions from "
-		    "Kubernetes v1.36.3+rke2r1 (the default rke2 release); kubectl supports one minor of skew\n"),
+		ROW(BASE "tools: {kubectl: v1.16.0, rke: v0.2.8, helm: v2.14.3}\n"
+			 "kubernetes: {version: v1.15.3-rancher1-1, distro: rke1}\ncertManager: {version: v0.11.0}\n", ""),
+		ROW(BASE "tools: {kubectl: v1.13.5, rke: v0.2.8, helm: v2.14.3}\nkubernetes: {distro: rke1}\n"
+			 "certManager: {version: v0.11.0}\n", ""),
+		/* the defaults: kubectl v1.34 against the default rke2 release */
+		ROW(BASE, ""),
+		/* rke2/k3s: kubectl against the release, or the table's default release */
+		ROW(BASE "tools: {kubectl: v1.31.0, helm: v3.16.2}\nkubernetes: {distro: rke2}\n",
+		    "spec.yml:10:18: warning: tools.kubectl: kubectl v1.31.0 is 3 minor versions from "
+		    "Kubernetes v1.34.10+rke2r1 (the default rke2 release); kubectl supports one minor of skew\n"),
 		ROW(BASE "tools: {kubectl: v1.33.0, helm: v3.16.2}\nkubernetes: {distro: k3s, version: v1.34.9+k3s1}\n", ""),
-		ROW(BASE "tools: {kubectl: v1.36.0, helm: v3.16.2}\nkubernetes: {distro: k3s}\nhostAliases: {enabled: false, mode: off}\n", ""),
+		ROW(BASE "tools: {kubectl: v1.35.0, helm: v3.16.2}\nkubernetes: {distro: k3s}\nhostAliases: {enabled: false, mode: off}\n", ""),
 		/* Let's Encrypt needs public DNS; chart 2.4 has no agentTLSMode */
 		ROW(HEAD "nodes: [{name: a, address: 10.0.0.1}]\nloadBalancer: {address: 10.0.0.100}\n"
-			 "tools: {helm: v3.16.2}\nrancher:\n  hostname: rancher.example.com\n  tls: letsEncrypt\n"
-			 "  letsEncrypt: {email: ops@example.com}\n  agentTLSMode: strict\n",
+			 "tools: {helm: v3.16.2, rke: v0.2.8, kubectl: v1.15.3}\nrancher:\n  hostname: rancher.example.com\n  tls: letsEncrypt\n"
+			 "  letsEncrypt: {email: ops@example.com}\n  agentTLSMode: strict\n  chartVersion: 2.4.18\n"
+			 "kubernetes: {distro: rke1, version: v1.15.3-rancher1-1}\n"
+			 "certManager: {version: v0.11.0}\n",
 		    "spec.yml:8:8: warning: rancher.tls: Let's Encrypt validates rancher.example.com over "
 		    "HTTP-01 through public DNS, but hostAliases says no DNS resolves it; the certificate will "
 		    "not be issued unless it does\n"
@@ -601,7 +629,7 @@ static void test_rules_warnings(void **state)
 		    "value (from 2.8.6); the setting is not passed\n"),
 		/* an unknown rke cannot judge the version it is given */
 		ROW(BASE "tools: {rke: v1.5.3, kubectl: v1.27.0, helm: v3.16.2}\n"
-			 "kubernetes: {version: v1.27.8-rancher2-1}\n",
+			 "kubernetes: {version: v1.27.8-rancher2-1, distro: rke1}\n",
 		    "spec.yml:10:14: warning: tools.rke: rke v1.5.3 is not in rhc's table; its Kubernetes "
 		    "versions cannot be checked\n"),
 	};

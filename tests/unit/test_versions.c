@@ -153,21 +153,21 @@ static void test_rancher_lines(void **state)
 	static const struct {
 		long minor;
 		const char *newest, *kube_min, *helm_min;
-		bool local_agents, node_agent, strict;
+		bool local_agents, node_agent, strict, rke1_local, is_default;
 	} rows[] = {
-		{3, "2.3.11", NULL, NULL, true, true, false},
-		{4, "2.4.18", NULL, NULL, true, true, false},
-		{5, "2.5.17", "v1.17.0", "v3.2.0", false, true, false},
-		{6, "2.6.14", NULL, "v3.2.0", false, true, false},
-		{7, "2.7.18", NULL, "v3.2.0", false, true, false},
-		{8, "2.8.15", NULL, "v3.2.0", false, true, false},
-		{9, "2.9.12", NULL, "v3.2.0", false, true, true},
-		{10, "2.10.12", NULL, "v3.2.0", false, true, true},
-		{11, "2.11.16", NULL, "v3.2.0", false, true, true},
-		{12, "2.12.12", "v1.31.0", "v3.2.0", false, false, true},
-		{13, "2.13.8", NULL, "v3.2.0", false, false, true},
-		{14, "2.14.4", NULL, "v3.2.0", false, false, true},
-		{15, "2.15.0", NULL, "v3.2.0", false, false, true},
+		{3, "2.3.11", NULL, NULL, true, true, false, true, false},
+		{4, "2.4.18", NULL, NULL, true, true, false, true, false},
+		{5, "2.5.17", "v1.17.0", "v3.2.0", false, true, false, true, false},
+		{6, "2.6.14", NULL, "v3.2.0", false, true, false, true, false},
+		{7, "2.7.18", NULL, "v3.2.0", false, true, false, true, false},
+		{8, "2.8.15", NULL, "v3.2.0", false, true, false, true, false},
+		{9, "2.9.12", NULL, "v3.2.0", false, true, true, true, false},
+		{10, "2.10.12", NULL, "v3.2.0", false, true, true, true, false},
+		{11, "2.11.16", NULL, "v3.2.0", false, true, true, true, false},
+		{12, "2.12.12", "v1.31.0", "v3.2.0", false, false, true, true, false},
+		{13, "2.13.8", NULL, "v3.2.0", false, false, true, false, false},
+		{14, "2.14.4", NULL, "v3.2.0", false, false, true, false, true},
+		{15, "2.15.0", NULL, "v3.2.0", false, false, true, false, false},
 	};
 	size_t n;
 	const struct rancher_line *lines = rancher_lines(&n);
@@ -180,12 +180,16 @@ static void test_rancher_lines(void **state)
 		if (l->minor != rows[i].minor || !same(l->newest, rows[i].newest) ||
 		    !same(l->kube_min, rows[i].kube_min) || !same(l->helm_min, rows[i].helm_min) ||
 		    l->local_agents != rows[i].local_agents || l->node_agent != rows[i].node_agent ||
-		    l->strict_agent_tls != rows[i].strict)
+		    l->strict_agent_tls != rows[i].strict || l->rke1_local != rows[i].rke1_local ||
+		    l->is_default != rows[i].is_default)
 			fail_msg("line 2.%ld differs", rows[i].minor);
 		/* a documented value names its source */
 		assert_true(!l->kube_min || l->kube_min_source);
 		assert_true(!l->helm_min || l->helm_min_source);
 	}
+	/* the default chart line, and the last line documented on RKE1 */
+	assert_ptr_equal(rancher_default_line(), &lines[11]);
+	assert_ptr_equal(rancher_last_rke1_line(), &lines[9]);
 	/* the documented minimum carries forward: 2.4 none, 2.6 2.5's, 2.13 2.12's */
 	assert_null(rancher_kube_min(&lines[1]));
 	assert_ptr_equal(rancher_kube_min(&lines[3]), &lines[2]);
@@ -520,6 +524,14 @@ static void test_distro_releases(void **state)
 	assert_string_equal(distro_newest_release("rke2")->release, "v1.36.3+rke2r1");
 	assert_string_equal(distro_newest_release("k3s")->release, "v1.36.1+k3s1");
 	assert_null(distro_newest_release("rke1"));
+	/* one marked default per distro: what an empty kubernetes.version installs */
+	assert_string_equal(distro_default_release("rke2")->release, "v1.34.10+rke2r1");
+	assert_string_equal(distro_default_release("k3s")->release, "v1.34.9+k3s1");
+	assert_null(distro_default_release("rke1"));
+	size_t defaults = 0;
+	for (size_t i = 0; distro_release_at(i); i++)
+		defaults += distro_release_at(i)->is_default;
+	assert_int_equal(defaults, 2);
 	static const char *const missing[][2] = {
 		{"rke2", "v1.36.3+k3s1"}, {"k3s", "v1.36.3+rke2r1"}, {"rke2", "v1.36.3"},
 		{"rke2", "v1.36.2+rke2r1"}, {"rke1", "v1.15.3-rancher1-1"}, {"rke2", ""},

@@ -65,26 +65,18 @@ link() {
     fi
 }
 
-# kubectl v1.32.2
-fetch 'https://dl.k8s.io/release/v1.32.2/bin/linux/arm64/kubectl' kubectl
-fetch 'https://dl.k8s.io/release/v1.32.2/bin/linux/arm64/kubectl'.sha256 kubectl.sha256
+# kubectl v1.34.12
+fetch 'https://dl.k8s.io/release/v1.34.12/bin/linux/arm64/kubectl' kubectl
+fetch 'https://dl.k8s.io/release/v1.34.12/bin/linux/arm64/kubectl'.sha256 kubectl.sha256
 verify kubectl kubectl.sha256
 chmod 0755 kubectl
-expect_version 'v1.32.2' ./kubectl version --client
+expect_version 'v1.34.12' ./kubectl version --client
 link kubectl kubectl
 
-# rke v1.8.14
-fetch 'https://github.com/rancher/rke/releases/download/v1.8.14/rke_linux-arm64' 'rke_linux-arm64'
-fetch 'https://github.com/rancher/rke/releases/download/v1.8.14/sha256sum.txt' rke-sha256sum.txt
-verify_listed 'rke_linux-arm64' rke-sha256sum.txt
-chmod 0755 'rke_linux-arm64'
-expect_version 'v1.8.14' ./'rke_linux-arm64' --version
-link 'rke_linux-arm64' rke
-
-# helm v3.16.2
-fetch 'https://get.helm.sh/helm-v3.16.2-linux-arm64.tar.gz' 'helm-v3.16.2-linux-arm64.tar.gz'
-fetch 'https://get.helm.sh/helm-v3.16.2-linux-arm64.tar.gz'.sha256 'helm-v3.16.2-linux-arm64.tar.gz'.sha256
-verify 'helm-v3.16.2-linux-arm64.tar.gz' 'helm-v3.16.2-linux-arm64.tar.gz'.sha256
-tar -xzf 'helm-v3.16.2-linux-arm64.tar.gz' 'linux-arm64/helm'
-expect_version 'v3.16.2' ./'linux-arm64/helm' version
+# helm v3.22.0
+fetch 'https://get.helm.sh/helm-v3.22.0-linux-arm64.tar.gz' 'helm-v3.22.0-linux-arm64.tar.gz'
+fetch 'https://get.helm.sh/helm-v3.22.0-linux-arm64.tar.gz'.sha256 'helm-v3.22.0-linux-arm64.tar.gz'.sha256
+verify 'helm-v3.22.0-linux-arm64.tar.gz' 'helm-v3.22.0-linux-arm64.tar.gz'.sha256
+tar -xzf 'helm-v3.22.0-linux-arm64.tar.gz' 'linux-arm64/helm'
+expect_version 'v3.22.0' ./'linux-arm64/helm' version
 link 'linux-arm64/helm' helm

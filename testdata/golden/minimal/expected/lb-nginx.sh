@@ -30,5 +30,7 @@ docker run -d \
     --restart=unless-stopped \
     -p '80:80' \
     -p '443:443' \
+    -p '9345:9345' \
+    -p '6443:6443' \
     -v "$conf:/etc/nginx/nginx.conf:ro" \
     "$image"

@@ -65,12 +65,12 @@ link() {
     fi
 }
 
-# kubectl v1.33.4
-fetch 'https://dl.k8s.io/release/v1.33.4/bin/linux/amd64/kubectl' kubectl
-fetch 'https://dl.k8s.io/release/v1.33.4/bin/linux/amd64/kubectl'.sha256 kubectl.sha256
+# kubectl v1.34.12
+fetch 'https://dl.k8s.io/release/v1.34.12/bin/linux/amd64/kubectl' kubectl
+fetch 'https://dl.k8s.io/release/v1.34.12/bin/linux/amd64/kubectl'.sha256 kubectl.sha256
 verify kubectl kubectl.sha256
 chmod 0755 kubectl
-expect_version 'v1.33.4' ./kubectl version --client
+expect_version 'v1.34.12' ./kubectl version --client
 link kubectl kubectl
 
 # helm v3.16.2

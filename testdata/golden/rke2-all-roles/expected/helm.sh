@@ -22,7 +22,7 @@ rollout() {
 }
 
 helm repo add jetstack https://charts.jetstack.io
-helm repo add 'rancher-stable' 'https://releases.rancher.com/server-charts/stable'
+helm repo add 'rancher-latest' 'https://releases.rancher.com/server-charts/latest'
 helm repo update
 
 # cert-manager v1.16.1
@@ -35,11 +35,11 @@ helm upgrade --install cert-manager 'jetstack/cert-manager' \
 rollout cert-manager cert-manager
 rollout cert-manager cert-manager-webhook
 
-# Rancher chart 2.15.0
+# Rancher chart 2.14.4
 ensure_namespace cattle-system
-helm upgrade --install rancher 'rancher-stable/rancher' \
+helm upgrade --install rancher 'rancher-latest/rancher' \
     --namespace cattle-system \
     --create-namespace \
-    --version '2.15.0' \
+    --version '2.14.4' \
     -f "$here/values/rancher.yaml"
 rollout cattle-system rancher

@@ -22,7 +22,7 @@ rollout() {
 }
 
 helm repo add jetstack https://charts.jetstack.io
-helm repo add 'rancher-stable' 'https://releases.rancher.com/server-charts/stable'
+helm repo add 'rancher-latest' 'https://releases.rancher.com/server-charts/latest'
 helm repo update
 
 # cert-manager v1.16.1
@@ -37,7 +37,7 @@ rollout cert-manager cert-manager-webhook
 
 # Rancher chart 2.15.0
 ensure_namespace cattle-system
-helm upgrade --install rancher 'rancher-stable/rancher' \
+helm upgrade --install rancher 'rancher-latest/rancher' \
     --namespace cattle-system \
     --create-namespace \
     --version '2.15.0' \

@@ -65,21 +65,13 @@ link() {
     fi
 }
 
-# kubectl v1.15.3
-fetch 'https://dl.k8s.io/release/v1.15.3/bin/linux/amd64/kubectl' kubectl
-fetch 'https://dl.k8s.io/release/v1.15.3/bin/linux/amd64/kubectl'.sha256 kubectl.sha256
+# kubectl v1.34.12
+fetch 'https://dl.k8s.io/release/v1.34.12/bin/linux/amd64/kubectl' kubectl
+fetch 'https://dl.k8s.io/release/v1.34.12/bin/linux/amd64/kubectl'.sha256 kubectl.sha256
 verify kubectl kubectl.sha256
 chmod 0755 kubectl
-expect_version 'v1.15.3' ./kubectl version --client
+expect_version 'v1.34.12' ./kubectl version --client
 link kubectl kubectl
-
-# rke v0.2.8
-fetch 'https://github.com/rancher/rke/releases/download/v0.2.8/rke_linux-amd64' 'rke_linux-amd64'
-fetch 'https://github.com/rancher/rke/releases/download/v0.2.8/sha256sum.txt' rke-sha256sum.txt
-verify_listed 'rke_linux-amd64' rke-sha256sum.txt
-chmod 0755 'rke_linux-amd64'
-expect_version 'v0.2.8' ./'rke_linux-amd64' --version
-link 'rke_linux-amd64' rke
 
 # helm v3.1.3
 fetch 'https://get.helm.sh/helm-v3.1.3-linux-amd64.tar.gz' 'helm-v3.1.3-linux-amd64.tar.gz'

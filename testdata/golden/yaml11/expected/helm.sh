@@ -8,7 +8,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-kubeconfig='kube_config_rancher-cluster.yml'
+kubeconfig='kube_config_0755.yaml'
 export KUBECONFIG="${KUBECONFIG:-$PWD/$kubeconfig}"
 timeout='10m'
 
@@ -21,14 +21,14 @@ rollout() {
     kubectl -n "$1" rollout status "deploy/$2" --timeout="$timeout"
 }
 
-helm repo add 'rancher-stable' 'https://releases.rancher.com/server-charts/stable'
+helm repo add 'rancher-latest' 'https://releases.rancher.com/server-charts/latest'
 helm repo update
 
-# Rancher chart 2.4.18
+# Rancher chart 2.14.4
 ensure_namespace cattle-system
-helm upgrade --install rancher 'rancher-stable/rancher' \
+helm upgrade --install rancher 'rancher-latest/rancher' \
     --namespace cattle-system \
     --create-namespace \
-    --version '2.4.18' \
+    --version '2.14.4' \
     -f "$here/values/rancher.yaml"
 rollout cattle-system rancher

@@ -29,5 +29,7 @@ docker run -d \
     --name "$container" \
     --restart=unless-stopped \
     -p '443:443' \
+    -p '9345:9345' \
+    -p '6443:6443' \
     -v "$conf:/etc/nginx/nginx.conf:ro" \
     "$image"
