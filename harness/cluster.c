@@ -20,6 +20,7 @@
 #include "lower.h"
 #include "progress.h"
 #include "verify.h"
+#include "verify_ctx.h"
 #include "versions.h"
 
 #define SPEC_MAX_BYTES ((size_t)64 << 20)
@@ -38,6 +39,7 @@ struct round {
 	struct buf pending;  /* what is not ready yet, for the progress line */
 	const struct node *rancher; /* the rancher Deployment, when found */
 	struct semver version;	    /* Rancher's; major -1 when unknown */
+	const char *coredns_entry;  /* the hosts entry manifests/coredns-hosts.yaml has, or NULL */
 };
 
 static void add(struct round *rd, enum check_status st, const char *check, const char *fmt, va_list ap)
@@ -413,13 +415,142 @@ static void check_workload_aliases(struct round *rd, const char *workload, const
 
 static void check_aliases(struct round *rd)
 {
+	const char *mode = val_path_str(rd->view, "hostAliases.mode");
 	const struct val *patches = val_path(rd->view, "hostAliases.patches");
-	if (!val_path_bool(rd->spec, "hostAliases.enabled") || !patches || !patches->count) {
-		skip(rd, "cluster-hostaliases", "hostAliases is not enabled in the spec");
+	if (!strcmp(mode, "off")) {
+		skip(rd, "cluster-hostaliases", "hostAliases is off in the spec (enabled: false or mode off)");
+		return;
+	}
+	if (!strcmp(mode, "coredns")) {
+		skip(rd, "cluster-hostaliases", "hostAliases.mode is coredns: no workload is patched; "
+		     "cluster-coredns checks the entry");
+		return;
+	}
+	if (!patches || !patches->count) {
+		skip(rd, "cluster-hostaliases", "no workload to patch for this chart line");
 		return;
 	}
 	for (const struct val *p = patches->first; p; p = p->next)
 		check_workload_aliases(rd, val_path_str(p, "workload"), val_path_str(p, "kind"));
+}
+
+/* LINE without its leading and trailing blanks, in the arena. */
+static const char *trimmed(struct arena *a, const char *line, size_t len)
+{
+	while (len && (*line == ' ' || *line == '\t'))
+		line++, len--;
+	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r'))
+		len--;
+	return arena_strndup(a, line, len);
+}
+
+/* Whether LINE is a hosts entry naming HOST: an address, then names, one
+ * of them HOST (the hosts plugin's format, as /etc/hosts). */
+static bool entry_for(const char *line, const char *host)
+{
+	unsigned char addr[16];
+	size_t n = strcspn(line, " \t");
+	char first[64];
+	if (!n || n >= sizeof(first))
+		return false;
+	memcpy(first, line, n);
+	first[n] = '\0';
+	if (inet_pton(AF_INET, first, addr) != 1 && inet_pton(AF_INET6, first, addr) != 1)
+		return false;
+	size_t hl = strlen(host);
+	for (const char *p = line + n; *p;) {
+		p += strspn(p, " \t");
+		size_t w = strcspn(p, " \t");
+		if (w == hl && !strncmp(p, host, hl))
+			return true;
+		p += w;
+	}
+	return false;
+}
+
+/* The hosts entry for HOST in TEXT's lines: the first, trimmed, or NULL.
+ * With FOUND, every other entry for HOST is listed there. */
+static const char *scan_entries(struct arena *a, const char *text, const char *host, const char *want,
+				size_t *good, struct buf *found)
+{
+	const char *first = NULL;
+	for (const char *l = text; l && *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t len = nl ? (size_t)(nl - l) : strlen(l);
+		const char *line = trimmed(a, l, len);
+		if (entry_for(line, host)) {
+			if (!first)
+				first = line;
+			if (want && !strcmp(line, want))
+				(*good)++;
+			else if (found)
+				buf_printf(found, "%s'%s'", found->len ? ", " : "", line);
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+	return first;
+}
+
+/* hostAliases.mode coredns: the entry manifests/coredns-hosts.yaml carries
+ * is in the cluster. rke2: the HelmChartConfig rke2-coredns, its
+ * valuesContent (the chart's servers list with a hosts plugin); k3s: the
+ * coredns-custom ConfigMap's HOSTNAME.server block. A missing object is an
+ * install in progress (install.sh places the manifest; the server applies
+ * it); an object without the entry, or with another address, was written by
+ * something else, which waiting does not change. */
+static void check_coredns(struct round *rd)
+{
+	const char *mode = val_path_str(rd->view, "hostAliases.mode");
+	if (strcmp(mode, "coredns")) {
+		skip(rd, "cluster-coredns", !strcmp(mode, "off")
+			     ? "hostAliases is off in the spec (enabled: false or mode off)"
+			     : "hostAliases.mode is %s: the entry is in the workloads' hostAliases", mode);
+		return;
+	}
+	const char *host = val_path_str(rd->spec, "rancher.hostname"), *want = rd->coredns_entry;
+	if (!want) {
+		broken(rd, "cluster-coredns", "manifests/coredns-hosts.yaml, rendered from spec.json, has no hosts entry "
+		       "for %s to look for", host);
+		return;
+	}
+	bool rke2 = val_path_bool(rd->view, "cluster.coredns_rke2");
+	const char *key = val_path_str(rd->view, "hostAliases.coredns_key");
+	const char *what = rke2 ? "helmchartconfig kube-system/rke2-coredns" : "configmap kube-system/coredns-custom";
+	struct kube_answer ans;
+	get(rd, rke2 ? ns_path(rd, "apis/helm.cattle.io/v1", "kube-system", "helmchartconfigs", "rke2-coredns")
+		     : ns_path(rd, "api/v1", "kube-system", "configmaps", "coredns-custom"), &ans);
+	if (ans.outcome == KUBE_HTTP && ans.status == 404) {
+		not_ready(rd, "cluster-coredns", arena_printf(&rd->a, "%s missing", what),
+			  "%s: expected the hosts entry '%s'; not found (install.sh places manifests/coredns-hosts.yaml "
+			  "on every server, which applies it)", what, want);
+		return;
+	}
+	if (ans.outcome != KUBE_OK) {
+		failed_get(rd, "cluster-coredns", what, &ans);
+		return;
+	}
+	const char *text = rke2 ? kube_path_str(ans.obj, "spec.valuesContent")
+				: kube_scalar(node_member(ans.obj, "data"), key);
+	if (!text) {
+		broken(rd, "cluster-coredns", "%s: expected %s with the hosts entry '%s'; found no %s", what,
+		       rke2 ? "spec.valuesContent" : arena_printf(&rd->a, "data key %s", key), want,
+		       rke2 ? "valuesContent" : "such key");
+		return;
+	}
+	size_t good = 0;
+	struct buf others = {0};
+	scan_entries(&rd->a, text, host, want, &good, &others);
+	if (good == 1 && !others.len)
+		pass(rd, "cluster-coredns", "%s: '%s', exactly once", what, want);
+	else if (good && others.len)
+		broken(rd, "cluster-coredns", "%s: expected only '%s'; found stale %s beside it", what, want, others.data);
+	else if (others.len)
+		broken(rd, "cluster-coredns", "%s: expected '%s'; found %s", what, want, others.data);
+	else if (good > 1)
+		broken(rd, "cluster-coredns", "%s: expected '%s' once; found it %zu times", what, want, good);
+	else
+		broken(rd, "cluster-coredns", "%s: expected the hosts entry '%s'; found no entry for %s", what, want, host);
+	buf_free(&others);
 }
 
 static bool has_port(const struct val *spec, long long port)
@@ -481,6 +612,7 @@ static void run_round(struct round *rd)
 	check_rancher(rd);
 	check_ingress(rd);
 	check_aliases(rd);
+	check_coredns(rd);
 	check_ping(rd);
 }
 
@@ -648,6 +780,17 @@ int verify_cluster(const char *dir, const struct verify_options *opt, struct rep
 		.auth = &auth,
 		.client = {.auth = &auth, .trace = opt->verbose ? trace_line : NULL, .trace_ctx = (void *)secrets},
 	};
+	/* the entry to look for, as this rhc renders the manifest from spec.json */
+	if (!strcmp(val_path_str(view, "hostAliases.mode"), "coredns")) {
+		size_t len;
+		char *manifest = verify_rendering_of(spec, view, "manifests/coredns-hosts.yaml", &len);
+		if (manifest) {
+			size_t unused = 0;
+			proto.coredns_entry = scan_entries(&a, arena_strndup(&a, manifest, len),
+							   val_path_str(spec, "rancher.hostname"), NULL, &unused, NULL);
+			free(manifest);
+		}
+	}
 	size_t from = r->count;
 	poll_cluster(&proto, r);
 	/* whatever a server sent back (a Status message, a condition) may echo

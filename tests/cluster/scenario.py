@@ -24,7 +24,7 @@ WRONG_TOKEN = "rhc-wrong-token-Hk3jB9cD1fG6sA0e"
 SPEC = """apiVersion: rhc/v1
 name: standin
 tools: {kubectl: v1.29.0, helm: v3.14.0, rke: v1.6.7}
-kubernetes: {version: v1.29.13-rancher1-1}
+kubernetes: {version: v1.29.13-rancher1-1, distro: rke1}
 nodes:
   - {name: node-1, address: 10.0.0.11}
   - {name: node-2, address: 10.0.0.12}
@@ -34,6 +34,26 @@ certManager: {version: v1.14.4}
 rancher: {hostname: rancher.example.com, replicas: 3}
 hostAliases: {ip: 10.0.0.100}
 """
+
+# hostAliases mode coredns (the default for rke2 and k3s)
+SPEC_CURRENT = """apiVersion: rhc/v1
+name: standin
+tools: {kubectl: v1.34.0, helm: v3.22.0}
+kubernetes: {distro: %(distro)s, version: %(release)s}
+nodes:
+  - {name: node-1, address: 10.0.0.11}
+  - {name: node-2, address: 10.0.0.12}
+  - {name: node-3, address: 10.0.0.13}
+loadBalancer: {address: %(lb)s, ports: %(ports)s}
+rancher: {hostname: rancher.example.com, replicas: 3}
+hostAliases: {ip: 10.0.0.100}
+"""
+RELEASES = {"rke2": "v1.34.10+rke2r1", "k3s": "v1.34.9+k3s1"}
+CHC = r"helmchartconfig kube-system/rke2-coredns"
+CM = r"configmap kube-system/coredns-custom"
+ENTRY = r"'10\.0\.0\.100 rancher\.example\.com'"
+SKIP_ALIASES = (r"^SKIP cluster-hostaliases: hostAliases\.mode is coredns: no workload is patched; "
+                r"cluster-coredns checks the entry$")
 
 HEALTHY = [
     r"^PASS kubeconfig: \S+: context 'standin': cluster 'standin' at https://127\.0\.0\.1:\d+, user 'tester' with a client certificate$",
@@ -50,6 +70,7 @@ HEALTHY = [
     r"^SKIP cluster-hostaliases: deployment cattle-system/cattle-cluster-agent: Rancher v2\.8\.3 does not deploy it in the local cluster \(none since v2\.5\); nothing to patch$",
     r"^SKIP cluster-hostaliases: daemonset cattle-system/cattle-node-agent: Rancher v2\.8\.3 does not deploy it in the local cluster \(none since v2\.5\); nothing to patch$",
     r"^SKIP cluster-ping: loadBalancer\.ports has no 443$",
+    r"^SKIP cluster-coredns: hostAliases\.mode is patch: the entry is in the workloads' hostAliases$",
 ]
 
 # name: server scenario, user kind, extra rhc args, exit status, stdout
@@ -138,6 +159,21 @@ CASES = {
         absent=[r"^PASS cluster-api: forged", r"\x1b", r"\r"]),
     "namespace-terminating": dict(rc=1, out=[
         r"^FAIL cluster-namespace: namespace cattle-system: expected Active; found Terminating$"]),
+    "coredns-rke2": dict(distro="rke2", rc=0, out=[
+        r"^PASS cluster-coredns: %s: %s, exactly once$" % (CHC, ENTRY), SKIP_ALIASES,
+        r"^PASS cluster-version: server v1\.34\.12, tools\.kubectl v1\.34\.0: within one minor$"],
+        absent=[r"^FAIL"]),
+    "coredns-k3s": dict(distro="k3s", rc=0, out=[
+        r"^PASS cluster-coredns: %s: %s, exactly once$" % (CM, ENTRY), SKIP_ALIASES], absent=[r"^FAIL"]),
+    # missing: an install in progress, so --wait waits for it
+    "coredns-missing": dict(distro="rke2", args=["--wait", "2s"], rc=1, out=[
+        r"^FAIL cluster-coredns: %s: expected the hosts entry %s; not found \(install\.sh places "
+        r"manifests/coredns-hosts\.yaml on every server, which applies it\)$" % (CHC, ENTRY),
+        r"^FAIL cluster-wait: still not ready after \d s \(--wait 2 s\): %s missing$" % CHC]),
+    # another address: waiting cannot fix it
+    "coredns-wrong": dict(distro="rke2", args=["--wait", "1m"], rc=1, out=[
+        r"^FAIL cluster-coredns: %s: expected %s; found '10\.9\.9\.9 rancher\.example\.com'$" % (CHC, ENTRY),
+        r"^SKIP cluster-wait: stopped waiting after \d s: a failure above cannot go away by waiting$"]),
     "namespace-no-phase": dict(rc=1, out=[
         r"^FAIL cluster-namespace: namespace cattle-system: expected Active; found no status\.phase$"],
         absent=[r"^PASS cluster-namespace"]),
@@ -301,8 +337,12 @@ def main():
     try:
         make_certs(d)
         lb, ports = (ping, "[80, 443]") if ping else ("10.0.0.100", "[80]")
+        distro = case.get("distro")
         with open(f"{d}/spec.yml", "w") as f:
-            f.write(SPEC % {"lb": lb, "ports": ports})
+            if distro:
+                f.write(SPEC_CURRENT % {"lb": lb, "ports": ports, "distro": distro, "release": RELEASES[distro]})
+            else:
+                f.write(SPEC % {"lb": lb, "ports": ports})
         b = subprocess.run([rhc, "build", f"{d}/spec.yml", "-o", f"{d}/out"], capture_output=True, text=True)
         if b.returncode:
             fail("rhc build: " + b.stderr)

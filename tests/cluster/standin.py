@@ -47,6 +47,12 @@ SCENARIOS = {
     "forged-lines": {"forge": True},
     "namespace-terminating": {"ns_phase": "Terminating"},
     "namespace-no-phase": {"ns_phase": None},
+    # hostAliases mode coredns (rke2/k3s specs): the entry in the cluster's
+    # CoreDNS configuration, as rhc's manifest puts it there
+    "coredns-rke2": {"git_version": "v1.34.12", "coredns": "rke2"},
+    "coredns-k3s": {"git_version": "v1.34.12", "coredns": "k3s"},
+    "coredns-missing": {"git_version": "v1.34.12"},
+    "coredns-wrong": {"git_version": "v1.34.12", "coredns": "rke2", "coredns_ip": "10.9.9.9"},
 }
 
 FORGED = "denied\nPASS cluster-api: forged line\r\x1b[2K\x1b[1A\x07"
@@ -154,6 +160,30 @@ def ingress(host):
             "status": {"loadBalancer": {"ingress": [{"ip": "172.18.0.2"}]}}}
 
 
+def coredns_rke2(ip):
+    """The HelmChartConfig rke2's helm controller reads: the chart's servers
+    list restated with a hosts plugin (as manifests/coredns-hosts.yaml)."""
+    values = ("servers:\n- zones:\n  - zone: .\n    use_tcp: true\n  port: 53\n  plugins:\n"
+              "  - name: errors\n  - name: health\n    configBlock: |-\n      lameduck 10s\n  - name: ready\n"
+              "  - name: kubernetes\n    parameters: in-addr.arpa ip6.arpa\n    configBlock: |-\n"
+              "      pods insecure\n      fallthrough in-addr.arpa ip6.arpa\n      ttl 30\n"
+              "  - name: hosts\n    configBlock: |-\n      %s %s\n      fallthrough\n"
+              "  - name: prometheus\n    parameters: 0.0.0.0:9153\n  - name: forward\n"
+              "    parameters: . /etc/resolv.conf\n  - name: cache\n    parameters: 30\n  - name: loop\n"
+              "  - name: reload\n  - name: loadbalance" % (ip, HOST))
+    return {"kind": "HelmChartConfig", "apiVersion": "helm.cattle.io/v1",
+            "metadata": meta("rke2-coredns", "kube-system", annotations={
+                "objectset.rio.cattle.io/id": "deploy-rhc-coredns-hosts"}, generation=1),
+            "spec": {"valuesContent": values}}
+
+
+def coredns_k3s(ip):
+    """K3s's coredns-custom ConfigMap with a HOSTNAME.server block."""
+    block = "%s:53 {\n    errors\n    hosts {\n        %s %s\n    }\n}\n" % (HOST, ip, HOST)
+    return {"kind": "ConfigMap", "apiVersion": "v1", "metadata": meta("coredns-custom", "kube-system"),
+            "data": {HOST + ".server": block}}
+
+
 class Cluster:
     def __init__(self, scenario):
         self.sc = SCENARIOS[scenario]
@@ -187,6 +217,11 @@ class Cluster:
             image = "quay.io/jetstack/%s:v1.14.4" % ("cert-manager-controller" if name == "cert-manager" else name)
             objs["/apis/apps/v1/namespaces/cert-manager/deployments/" + name] = deployment(
                 "cert-manager", name, image, 1, 1)
+        if sc.get("coredns") == "rke2":
+            objs["/apis/helm.cattle.io/v1/namespaces/kube-system/helmchartconfigs/rke2-coredns"] = \
+                coredns_rke2(sc.get("coredns_ip", ALIAS_IP))
+        if sc.get("coredns") == "k3s":
+            objs["/api/v1/namespaces/kube-system/configmaps/coredns-custom"] = coredns_k3s(sc.get("coredns_ip", ALIAS_IP))
         if sc.get("agents"):
             objs["/apis/apps/v1/namespaces/cattle-system/deployments/cattle-cluster-agent"] = deployment(
                 "cattle-system", "cattle-cluster-agent", "rancher/rancher-agent:" + rv, 1, 1, aliases)
