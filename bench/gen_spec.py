@@ -3,14 +3,17 @@
 
 Usage: gen_spec.py N
 Every third node is etcd+controlplane, the rest workers; addresses are unique
-in 10.0.0.0/8.
+in 10.0.0.0/8. Distro rke1: one rancher-cluster.yml, not a directory per node.
 """
 import sys
 
 
 def main():
     n = int(sys.argv[1])
-    out = ["apiVersion: rhc/v1", "name: bench", "nodes:"]
+    # RKE1 (rancher-cluster.yml, which the peers render too), with a kubectl
+    # one minor from the last rke's default Kubernetes
+    out = ["apiVersion: rhc/v1", "name: bench", "tools:", "  kubectl: v1.32.2", "kubernetes:",
+           "  distro: rke1", "nodes:"]
     for i in range(n):
         roles = "[etcd, controlplane]" if i % 3 == 0 and i < 9 else "[worker]"
         if n < 3:

@@ -230,7 +230,7 @@ DEFECTS.update({
                          True, "tls-san", "nodes/cp-3/config.yaml"),
     "token-file-differs": (lambda o: sub(o + "/nodes/worker-1/config.yaml", r"join-token", "token"),
                            True, "token-file", "nodes/worker-1/config.yaml"),
-    "release-differs": (lambda o: sub(o + "/nodes/cp-3/install.sh", r"^release='v1\.33\.13\+rke2r2'", "release='v1.33.12+rke2r1'"),
+    "release-differs": (lambda o: sub(o + "/nodes/cp-3/install.sh", r"^release='v1\.34\.10\+rke2r1'", "release='v1.34.9+rke2r1'"),
                         True, "release", "nodes/cp-3/install.sh"),
     "agent-before-server": (lambda o: sub(o + "/cluster.sh", r"^(install_node 'cp-3' .*\n)(install_node 'worker-1' .*\n)", r"\2\1"),
                             True, "cluster-order", "cluster.sh"),
@@ -240,7 +240,7 @@ DEFECTS.update({
                            True, "parse", "nodes/worker-2/config.yaml"),
     "coredns-wrong-ip": (lambda o: sub(o + "/manifests/coredns-hosts.yaml", r"10\.40\.0\.10 rancher", "10.40.0.99 rancher"),
                          True, "coredns", "manifests/coredns-hosts.yaml"),
-    "install-sh-unquoted": (lambda o: sub(o + "/nodes/worker-2/install.sh", r"^release='v1\.33\.13\+rke2r2'", "release=v1.33.13+rke2r2"),
+    "install-sh-unquoted": (lambda o: sub(o + "/nodes/worker-2/install.sh", r"^release='v1\.34\.10\+rke2r1'", "release=v1.34.10+rke2r1"),
                             True, "quoting", "nodes/worker-2/install.sh"),
 })
 
