@@ -14,6 +14,7 @@
 #include "explain.h"
 #include "json.h"
 #include "schema.h"
+#include "versions.h"
 
 static struct schema *embedded(struct arena *a, struct diags *d)
 {
@@ -154,6 +155,21 @@ static void test_explain(void **state)
 	free(text), free(err);
 }
 
+/* Where a default lives in versions.c (the schema's is empty), the
+ * description says what empty resolves to: it must name the table's row. */
+static void test_defaults_named(void **state)
+{
+	(void)state;
+	char *err;
+	char *text = explain_text("kubernetes.version", true, &err);
+	assert_non_null(strstr(text, distro_default_release("rke2")->release));
+	assert_non_null(strstr(text, distro_default_release("k3s")->release));
+	free(text), free(err);
+	text = explain_text("rancher.chartVersion", true, &err);
+	assert_non_null(strstr(text, rancher_default_line()->newest));
+	free(text), free(err);
+}
+
 static void test_unknown_paths(void **state)
 {
 	(void)state;
@@ -188,6 +204,7 @@ int main(void)
 		cmocka_unit_test(test_every_property_documented),
 		cmocka_unit_test(test_annotations_checked),
 		cmocka_unit_test(test_explain),
+		cmocka_unit_test(test_defaults_named),
 		cmocka_unit_test(test_unknown_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
