@@ -18,6 +18,7 @@ SECRET = "c2VjcmV0LXRva2VuLXZhbHVl-QmFzZTY0"
 SPEC = """apiVersion: rhc/v1
 name: errors
 tools: {kubectl: v1.29.0, helm: v3.14.0}
+kubernetes: {distro: rke1}
 nodes: [{name: node-1, address: 10.0.0.11}]
 loadBalancer: {address: 10.0.0.100, ports: [80]}
 rancher: {hostname: rancher.example.com}
