@@ -21,7 +21,10 @@
 #include "sha256.h"
 #include "verify_ctx.h"
 
-#define VERIFY_MAX_FILES 1000
+/* Entries of a built directory: an rke2/k3s build has a directory and up to
+ * three files per node (config.yaml, install.sh, registries.yaml), and the
+ * loader admits LOAD_MAX_STREAMED_ITEMS nodes; the rest is a few dozen. */
+#define VERIFY_MAX_FILES (4 * (size_t)LOAD_MAX_STREAMED_ITEMS + 1000)
 
 /* rehearsal/run.sh, cluster.sh and each nodes/NODE/install.sh are parsed,
  * shellchecked and quote-checked like the rest; the argv check runs only the
