@@ -524,9 +524,11 @@ static struct val *lower_rehearsal(struct arena *a, const struct val *spec, cons
 				   const struct stack *st)
 {
 	struct val *r = val_new(a, VAL_MAP);
-	/* air-gapped builds reach no public host; kind and its ingress do */
-	val_set_bool(a, r, "enabled", !val_path_bool(helm, "tiller") && val_path_int(helm, "major") >= 3 &&
-					      !registry_airgapped(spec));
+	val_set_bool(a, r, "enabled", !val_path_bool(helm, "tiller") && val_path_int(helm, "major") >= 3);
+	/* air-gapped builds reach no public host; kind and its ingress do, so
+	 * such a build rehearses on an existing cluster only */
+	val_set_bool(a, r, "kind", !registry_airgapped(spec));
+	val_set_bool(a, r, "kind_config", val_path_bool(r, "enabled") && val_path_bool(r, "kind"));
 	val_set_str(a, r, "cluster", arena_printf(a, "rhc-%s", val_path_str(spec, "name")));
 	/* What the spec's own cluster runs, for run.sh to compare with the
 	 * rehearsal cluster (and tests/cluster/rehearse-local.sh to pick one):
@@ -540,7 +542,7 @@ static struct val *lower_rehearsal(struct arena *a, const struct val *spec, cons
 		rancher_chart_kube_below(&st->chart, &below, &certain);
 	val_set_str(a, r, "kube_below", below && certain ? below + 1 : "");
 	struct val *nodes = val_add(r, "nodes", val_new(a, VAL_LIST));
-	if (!val_path_bool(r, "enabled"))
+	if (!val_path_bool(r, "kind_config"))
 		return r; /* not rendered: no per-node view (45 MB at 100,000 nodes) */
 	bool ingress_taken = false;
 	for (const struct val *n = val_get(spec, "nodes")->first; n; n = n->next) {

@@ -41,7 +41,7 @@ static const struct artefact_rule rules[] = {
 	{"patches/{}.json", "templates/common/patch.json.tmpl", ESC_JSON, 0644, "hostAliases.patches", "workload", NULL},
 	{"patch.sh", "templates/common/patch.sh.tmpl", ESC_SH, 0755, NULL, NULL, NULL},
 	{"RUNBOOK.md", "templates/common/RUNBOOK.md.tmpl", ESC_MD, 0644, NULL, NULL, NULL},
-	{"rehearsal/kind-config.yaml", "templates/common/kind-config.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, "rehearsal.enabled"},
+	{"rehearsal/kind-config.yaml", "templates/common/kind-config.yaml.tmpl", ESC_YAML, 0644, NULL, NULL, "rehearsal.kind_config"},
 	{"rehearsal/run.sh", "templates/common/rehearsal-run.sh.tmpl", ESC_SH, 0755, NULL, NULL, "rehearsal.enabled"},
 };
 

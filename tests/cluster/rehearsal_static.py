@@ -83,7 +83,7 @@ def alias_mode(spec):
     return "patch" if spec["kubernetes"]["distro"] == "rke1" else "coredns"
 
 
-def check_run_sh(out, spec):
+def check_run_sh(out, spec, kind=True):
     path = os.path.join(out, "rehearsal/run.sh")
     with open(path) as f:
         text = f.read()
@@ -100,8 +100,10 @@ def check_run_sh(out, spec):
     coredns = alias_mode(spec) == "coredns"
     steps = [r'if \[ -n "\$\{REHEARSAL_KUBECONFIG:-\}" \] && \[ -e "\$kubeconfig" \]; then\n    existing=1',
              r'if \[ -n "\$existing" \]; then\n', r'kubectl --kubeconfig "\$kubeconfig" get --raw /readyz',
-             r'\nelse\n', r'kind create cluster --name "\$cluster" --config "\$here/kind-config\.yaml"',
-             r'kubectl apply -f "\$ingress_manifest"', r'\nfi\n', r'bash "\$out/helm\.sh"',
+             r'\nelse\n'] + ([r'kind create cluster --name "\$cluster" --config "\$here/kind-config\.yaml"',
+                                r'kubectl apply -f "\$ingress_manifest"'] if kind else
+                               [r'air-gapped: it rehearses on an existing cluster only.*\n    exit 1\n']) + [
+             r'\nfi\n', r'bash "\$out/helm\.sh"',
              r'kubectl apply -f "\$out/manifests/coredns-hosts\.yaml"' if coredns else r'bash "\$out/patch\.sh"',
              r'"\$rhc" verify "\$out" --cluster --rehearsal --kubeconfig "\$kubeconfig" --wait "\$wait_for"\n$']
     at = 0
@@ -110,6 +112,10 @@ def check_run_sh(out, spec):
         if not m:
             fail("rehearsal/run.sh: step missing or out of order: %s" % s)
         at = m.end()
+    if not kind:
+        for word in ("kind ", "http://", "https://", "ingress_manifest"):
+            if word in text:
+                fail("rehearsal/run.sh of an air-gapped build names %r" % word)
     other = 'bash "$out/patch.sh"' if coredns else "manifests/coredns-hosts.yaml"
     if other in text:
         fail("rehearsal/run.sh: hostAliases.mode %s, but it runs %s" % (alias_mode(spec), other))
@@ -140,16 +146,18 @@ def check_case(rhc, case_dir):
             print("ok: Helm 2 spec, no rehearsal (as documented)")
             return
         # air-gapped (a registry address, airgapped not false): kind and its
-        # ingress are public downloads, so no rehearsal either
+        # ingress are public downloads, so the rehearsal takes an existing
+        # cluster only, and names no URL
         reg = spec.get("registry", {})
         airgapped = reg.get("airgapped") == "true" or (reg.get("airgapped") == "default" and reg.get("address"))
-        if airgapped:
-            if has:
-                fail("an air-gapped spec got a rehearsal/ directory")
-            print("ok: air-gapped spec, no rehearsal (as documented)")
-            return
         if not has:
             fail("a Helm 3 spec got no rehearsal/")
+        if airgapped:
+            if os.path.exists(os.path.join(out, "rehearsal/kind-config.yaml")):
+                fail("an air-gapped spec got rehearsal/kind-config.yaml")
+            check_run_sh(out, spec, kind=False)
+            print("ok: air-gapped spec, a rehearsal on an existing cluster only")
+            return
         check_kind_config(out, spec)
         check_run_sh(out, spec)
         print("ok: rehearsal/ for %d nodes" % len(spec["nodes"]))

@@ -64,7 +64,7 @@ for k, v in (("helm_spec", s["tools"]["helm"]), ("cm_version", s["certManager"][
 }
 helm_spec="" cm_version="" distro="" nodes="" password_env=""
 eval "$(spec_vars "$work/probe/spec.json")"
-[ -f "$run_sh" ] || die "$spec_in: rhc writes no rehearsal for it (Helm $helm_spec; rhc writes none for Helm 2, whose tiller and charts do not run on the releases built here, nor for an air-gapped build, whose rehearsal would need public downloads)"
+[ -f "$run_sh" ] || die "$spec_in: rhc writes no rehearsal for it (Helm $helm_spec; rhc writes none for Helm 2, whose tiller and charts do not run on the releases built here)"
 # the values rhc rendered for run.sh (single-quoted words, or bare)
 assigned() { sed -n "s/^$1='\\{0,1\\}\\([^']*\\)'\\{0,1\\}\$/\\1/p" "$run_sh"; }
 spec_kubernetes="$(assigned spec_kubernetes)"

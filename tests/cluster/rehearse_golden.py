@@ -19,8 +19,8 @@ other cluster check keeps its good status), and repaired before the next:
   rancher-zero   deployment rancher scaled to 0       cluster-rancher
 
 The control plane is stopped at the end, whatever happened, and no process
-naming WORK may survive. A case rhc writes no rehearsal/ for (Helm 2, an
-air-gapped build): rehearse-local.sh must refuse it with its reason. Without the control
+naming WORK may survive. A case rhc writes no rehearsal/ for (Helm 2):
+rehearse-local.sh must refuse it with its reason. Without the control
 plane's binaries: a skip (exit 77), a failure under CI.
 """
 import json
