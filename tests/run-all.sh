@@ -11,6 +11,12 @@
 # RHC_FUZZ_SECONDS (default 20) sets the time per fuzz target; 0 skips fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Debian's python3 (with python3-yaml, which .ci/install-deps installs) before
+# any other on PATH: a version manager's shim (pyenv's costs 0.6 s a start
+# here, and every test starts python3) or an interpreter without PyYAML.
+if [ -x /usr/bin/python3 ]; then
+    export PATH="/usr/bin:$PATH"
+fi
 
 passed=0 failed=0 skipped=0
 run_suite() { # BUILD_DIR MESON_SETUP_ARGS...   ($test_args: meson test's extra)
